@@ -1,0 +1,30 @@
+// Lint rules for the whole workspace. The import restrictions keep the layering honest:
+// client and server never import each other, and shared imports neither.
+import tseslint from "typescript-eslint";
+
+const crossImport = (forbidden) => ({
+  "no-restricted-imports": [
+    "error",
+    {
+      patterns: forbidden.map((name) => ({
+        group: [`@confer/${name}`, `@confer/${name}/*`, `**/${name}/src/**`, `../../${name}/**`, `../${name}/**`],
+        message: `This workspace may not import from ${name}/.`,
+      })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "**/dist/**", "data/**", "**/test-results/**", "**/playwright-report/**"] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-console": ["error", { allow: ["warn", "error"] }],
+    },
+  },
+  { files: ["client/**"], rules: crossImport(["server"]) },
+  { files: ["server/**"], rules: crossImport(["client"]) },
+  { files: ["shared/**"], rules: crossImport(["client", "server"]) },
+  { files: ["bench/**", "e2e/**", ".ci/**", "scripts/**"], rules: { "no-console": "off" } },
+);

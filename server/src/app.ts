@@ -1,0 +1,120 @@
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import helmet from "helmet";
+import type { Config } from "./config.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { openDatabase } from "./store/db.ts";
+import { UserStore } from "./store/users.ts";
+import { SessionStore } from "./store/sessions.ts";
+import { DocumentStore } from "./store/documents.ts";
+import { DocumentStorage } from "./store/DocumentStorage.ts";
+import { Authenticator } from "./auth/session.ts";
+import { CollabServer } from "./collab/CollabServer.ts";
+import { errorHandler, notFound } from "./errors.ts";
+import { originCheck } from "./http/origin.ts";
+import { authRoutes } from "./routes/auth/index.ts";
+import { docRoutes } from "./routes/docs/index.ts";
+import type { Services } from "./services.ts";
+
+/** A running Confer server. */
+export interface ConferServer {
+  url: string;
+  port: number;
+  services: Services;
+  /** Graceful shutdown: stops accepting, flushes every document, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Builds and starts the server: REST API, sync endpoint and (when built) the client, on one port. */
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<ConferServer> {
+  const db = await openDatabase(config.dataDir);
+  const users = new UserStore(db);
+  const documents = new DocumentStore(db);
+  const storage = new DocumentStorage(db);
+  const auth = new Authenticator(new SessionStore(db, config.sessionDays), users);
+  const collab = new CollabServer({ config, log, auth, documents, storage });
+  const services: Services = { config, log, db, users, documents, storage, auth, collab };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          "connect-src": ["'self'", "ws:", "wss:"],
+          "style-src": ["'self'", "'unsafe-inline'"],
+          "img-src": ["'self'", "data:"],
+          "upgrade-insecure-requests": null,
+        },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true, loadedDocuments: collab.loadedDocuments });
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: "100kb" }));
+  api.use(originCheck(config.publicUrl));
+  api.use(auth.middleware());
+  api.use((_req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    next();
+  });
+  api.use(authRoutes(services));
+  api.use(docRoutes(services));
+  api.use((_req, _res, next) => next(notFound("No such API endpoint.")));
+  app.use("/api", api);
+
+  if (config.clientDist && fs.existsSync(path.join(config.clientDist, "index.html"))) {
+    const dist = config.clientDist;
+    app.use(express.static(dist, { index: false, maxAge: "1h", setHeaders: noCacheForShell }));
+    // Client-side routes all load the app shell.
+    app.get(/^\/(?!api\/|collab\/).*/, (_req, res) => {
+      res.set("Cache-Control", "no-cache");
+      res.sendFile(path.join(dist, "index.html"));
+    });
+  }
+  app.use(errorHandler(log));
+
+  const server = http.createServer(app);
+  server.on("upgrade", (req, socket, head) => {
+    const secure = config.publicUrl?.startsWith("https:") ?? false;
+    collab.handleUpgrade(req, socket, head, secure);
+  });
+  server.on("clientError", (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  log.info({ url, dataDir: config.dataDir }, "Confer is listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    services,
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await collab.close();
+        server.closeAllConnections();
+        await stopped;
+        await db.destroy();
+        log.info("Confer stopped");
+      })()),
+  };
+}
+
+function noCacheForShell(res: http.ServerResponse, file: string): void {
+  if (file.endsWith("index.html") || file.endsWith("sw.js")) res.setHeader("Cache-Control", "no-cache");
+}

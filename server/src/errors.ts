@@ -1,0 +1,43 @@
+import type { ErrorRequestHandler } from "express";
+import type { Logger } from "./logger.ts";
+
+/** An error with an HTTP status, a stable id and a message a person can act on. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly id: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, id = "bad_request") => new HttpError(400, id, message);
+export const unauthorized = (message = "Please sign in.") => new HttpError(401, "unauthorized", message);
+export const forbidden = (message = "You are not allowed to do that.") => new HttpError(403, "forbidden", message);
+export const notFound = (message = "Not found.") => new HttpError(404, "not_found", message);
+export const conflict = (message: string, id = "conflict") => new HttpError(409, id, message);
+
+/** Turns any error into `{ error: { id, message } }`; never leaks a stack trace. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ error: { id: err.id, message: err.message } });
+      return;
+    }
+    // Errors raised by body-parser and friends carry a 4xx status and `expose`.
+    const status = typeof err?.status === "number" ? err.status : typeof err?.statusCode === "number" ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const message =
+        err?.type === "entity.too.large"
+          ? "The request body is too large."
+          : err?.type === "entity.parse.failed"
+            ? "The request body is not valid JSON."
+            : "The request could not be understood.";
+      res.status(status).json({ error: { id: err?.type ?? "bad_request", message } });
+      return;
+    }
+    log.error({ err, method: req.method, url: req.originalUrl }, "request failed");
+    res.status(500).json({ error: { id: "internal", message: "Something went wrong on our side. Please try again." } });
+  };
+}

@@ -1,0 +1,29 @@
+import type { Role } from "@confer/shared";
+import type { User } from "../store/users.ts";
+
+/** What one can do with a document. */
+export type DocumentAction = "read" | "update" | "rename" | "delete" | "manageMembers";
+
+/** The facts a document decision rests on: who asks, and their role in the document (if any). */
+export interface DocumentAccess {
+  user: User | undefined;
+  role: Role | undefined;
+}
+
+const ABILITIES: Record<Role, ReadonlySet<DocumentAction>> = {
+  owner: new Set(["read", "update", "rename", "delete", "manageMembers"]),
+  editor: new Set(["read", "update", "rename"]),
+  viewer: new Set(["read"]),
+};
+
+/** The single answer to "may this person do this to this document?". */
+export function can(access: DocumentAccess, action: DocumentAction): boolean {
+  if (!access.user || !access.role) return false;
+  return ABILITIES[access.role].has(action);
+}
+
+/** How a sync connection may behave: refused, read-only, or read-write. */
+export function syncMode(access: DocumentAccess): "none" | "read" | "write" {
+  if (!can(access, "read")) return "none";
+  return can(access, "update") ? "write" : "read";
+}

@@ -1,0 +1,20 @@
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import type { DB } from "./store/db.ts";
+import type { UserStore } from "./store/users.ts";
+import type { DocumentStore } from "./store/documents.ts";
+import type { DocumentStorage } from "./store/DocumentStorage.ts";
+import type { Authenticator } from "./auth/session.ts";
+import type { CollabServer } from "./collab/CollabServer.ts";
+
+/** Everything a route or the sync server needs, built once in `createServer`. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  db: DB;
+  users: UserStore;
+  documents: DocumentStore;
+  storage: DocumentStorage;
+  auth: Authenticator;
+  collab: CollabServer;
+}

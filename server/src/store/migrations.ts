@@ -1,0 +1,66 @@
+import { sql, type Kysely, type Migration } from "kysely";
+
+/** Schema migrations, applied in key order at start-up. Never edit one that has shipped. */
+export const migrations: Record<string, Migration> = {
+  "0001_initial": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("orgs")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("name_key", "text", (c) => c.notNull().unique())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("users")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("org_id", "text", (c) => c.notNull().references("orgs.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("email", "text", (c) => c.notNull().unique())
+        .addColumn("password_hash", "text", (c) => c.notNull())
+        .addColumn("color", "text", (c) => c.notNull())
+        .addColumn("is_org_admin", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id_hash", "text", (c) => c.primaryKey())
+        .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("documents")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("owner_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("org_id", "text", (c) => c.notNull().references("orgs.id"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("document_members")
+        .addColumn("doc_id", "text", (c) => c.notNull().references("documents.id").onDelete("cascade"))
+        .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("document_members_pk", ["doc_id", "user_id"])
+        .execute();
+      await db.schema.createIndex("document_members_user").on("document_members").column("user_id").execute();
+      await db.schema
+        .createTable("doc_updates")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("doc_id", "text", (c) => c.notNull())
+        .addColumn("data", "blob", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("doc_updates_doc").on("doc_updates").columns(["doc_id", "id"]).execute();
+      await db.schema
+        .createTable("doc_snapshots")
+        .addColumn("doc_id", "text", (c) => c.primaryKey())
+        .addColumn("data", "blob", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+      await sql`select 1`.execute(db);
+    },
+  },
+};

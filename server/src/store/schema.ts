@@ -1,0 +1,21 @@
+import type { Generated } from "kysely";
+
+/** Table types of the metadata and document database (SQLite now, PostgreSQL later). */
+export interface Database {
+  orgs: { id: string; name: string; name_key: string; created_at: string };
+  users: {
+    id: string;
+    org_id: string;
+    name: string;
+    email: string;
+    password_hash: string;
+    color: string;
+    is_org_admin: number;
+    created_at: string;
+  };
+  sessions: { id_hash: string; user_id: string; created_at: string; expires_at: string };
+  documents: { id: string; title: string; owner_id: string; org_id: string; created_at: string; updated_at: string };
+  document_members: { doc_id: string; user_id: string; role: string; created_at: string };
+  doc_updates: { id: Generated<number>; doc_id: string; data: Uint8Array };
+  doc_snapshots: { doc_id: string; data: Uint8Array; updated_at: string };
+}

@@ -1,0 +1,4 @@
+export * from "./schema.ts";
+export * from "./closeCodes.ts";
+export * from "./roles.ts";
+export * from "./contracts.ts";

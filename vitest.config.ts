@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// One vitest run covers shared/ and server/ (unit and integration); e2e/ uses Playwright.
+export default defineConfig({
+  test: {
+    include: ["shared/src/**/*.test.ts", "server/src/**/*.test.ts", "server/tests/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+  },
+});
