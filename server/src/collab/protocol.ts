@@ -45,7 +45,9 @@ export function readClientMessage(data: Uint8Array): ClientMessage {
     if (err instanceof ProtocolError) throw err;
     throw new ProtocolError("truncated or malformed message");
   }
-  if (decoding.hasContent(decoder)) throw new ProtocolError("trailing bytes after message");
+  // lib0 reads past the end of a short buffer instead of failing: check the frame's length exactly.
+  if (decoder.pos > data.length) throw new ProtocolError("truncated message");
+  if (decoder.pos < data.length) throw new ProtocolError("trailing bytes after message");
   return msg;
 }
 
@@ -87,7 +89,7 @@ export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
       if (state !== null && (typeof state !== "object" || Array.isArray(state))) throw new ProtocolError("awareness state is not an object");
       entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
     }
-    if (decoding.hasContent(decoder)) throw new ProtocolError("trailing bytes in awareness update");
+    if (decoder.pos !== update.length) throw new ProtocolError("truncated or padded awareness update");
     return entries;
   } catch (err) {
     if (err instanceof ProtocolError) throw err;

@@ -1,0 +1,152 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { startServer, loadConfig, createLogger, type ConferServer } from "../src/index.ts";
+
+/** A fresh, empty data directory under the OS temp dir. */
+export function tempDir(prefix = "confer-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Starts an in-process server on port 0 with its own data directory. */
+export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDir()): Promise<ConferServer & { dataDir: string }> {
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
+  const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
+  return Object.assign(server, { dataDir });
+}
+
+let counter = 0;
+
+/** A signed-up person with their session cookie. */
+export interface TestUser {
+  id: string;
+  name: string;
+  email: string;
+  company: string;
+  cookie: string;
+}
+
+/** Calls the REST API like a same-origin browser page would. */
+export async function api(baseUrl: string, method: string, pathname: string, opts: { cookie?: string; body?: unknown; origin?: string | null } = {}) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.origin !== null) headers.origin = opts.origin ?? baseUrl;
+  const res = await fetch(baseUrl + pathname, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body),
+    redirect: "manual",
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json: json as any, text, headers: res.headers };
+}
+
+/** Signs up a new person (unique email) and returns them with their cookie. */
+export async function signup(baseUrl: string, fields: Partial<{ name: string; email: string; company: string; password: string }> = {}): Promise<TestUser> {
+  const n = ++counter;
+  const body = {
+    name: fields.name ?? `Person ${n}`,
+    email: fields.email ?? `person${n}.${process.pid}.${Date.now()}@example.com`,
+    company: fields.company ?? "Acme",
+    password: fields.password ?? "correct horse battery",
+  };
+  const res = await api(baseUrl, "POST", "/api/auth/signup", { body });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  const cookie = setCookie.split(";")[0]!;
+  return { id: res.json.id, name: body.name, email: body.email, company: body.company, cookie };
+}
+
+/** Creates a document as `user` and returns its id. */
+export async function createDoc(baseUrl: string, user: TestUser, title = "Test doc"): Promise<string> {
+  const res = await api(baseUrl, "POST", "/api/docs", { cookie: user.cookie, body: { title } });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${res.text}`);
+  return res.json.id;
+}
+
+/** A `ws` WebSocket class that sends a cookie (and optionally an Origin), for the stock provider. */
+export function socketWith(headers: Record<string, string>) {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  } as unknown as typeof WebSocket;
+}
+
+/** A stock y-websocket client connected to a document. */
+export function connect(baseUrl: string, docId: string, cookie: string | undefined, extraHeaders: Record<string, string> = {}) {
+  const doc = new Y.Doc();
+  const headers: Record<string, string> = { ...extraHeaders };
+  if (cookie) headers.cookie = cookie;
+  const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/collab", docId, doc, {
+    WebSocketPolyfill: socketWith(headers) as never,
+    disableBc: true,
+  });
+  const closes: number[] = [];
+  provider.on("connection-close", (event) => {
+    if (event) closes.push(event.code);
+  });
+  return {
+    doc,
+    provider,
+    closes,
+    text: doc.getText("t"),
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Waits until `check` returns truthy, polling; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Resolves once the provider has finished its first sync. */
+export function synced(provider: WebsocketProvider): Promise<void> {
+  return waitFor(() => provider.synced, "sync");
+}
+
+const serverMain = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+/** The server as its own process (for crash tests), started like `pnpm start` does. */
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", serverMain], {
+    cwd: path.dirname(serverMain),
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return { url, child };
+}
