@@ -14,7 +14,7 @@ export function safeHref(href: unknown): string | null {
   }
 }
 
-const nodes: Record<string, NodeSpec> = {
+const nodes = {
   doc: { content: "block+" },
   paragraph: {
     content: "inline*",
@@ -97,9 +97,9 @@ const nodes: Record<string, NodeSpec> = {
     parseDOM: [{ tag: "br" }],
     toDOM: (): DOMOutputSpec => ["br"],
   },
-};
+} satisfies Record<string, NodeSpec>;
 
-const marks: Record<string, MarkSpec> = {
+const marks = {
   link: {
     attrs: { href: { validate: "string" }, title: { default: null } },
     inclusive: false,
@@ -134,10 +134,15 @@ const marks: Record<string, MarkSpec> = {
     parseDOM: [{ tag: "code" }],
     toDOM: (): DOMOutputSpec => ["code", 0],
   },
-};
+} satisfies Record<string, MarkSpec>;
 
 /** The one document schema: the editor, the server (minutes writer) and tests all use it. */
-export const schema = new Schema({ nodes, marks });
+export const schema = new Schema<NodeName, MarkName>({ nodes, marks });
+
+/** Names of the schema's node types. */
+export type NodeName = keyof typeof nodes;
+/** Names of the schema's mark types. */
+export type MarkName = keyof typeof marks;
 
 /** Name of the Y.XmlFragment that holds the editor's body inside a document's Y.Doc. */
 export const BODY_FRAGMENT = "prosemirror";
