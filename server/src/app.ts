@@ -11,6 +11,13 @@ import { UserStore } from "./store/users.ts";
 import { SessionStore } from "./store/sessions.ts";
 import { DocumentStore } from "./store/documents.ts";
 import { DocumentStorage } from "./store/DocumentStorage.ts";
+import { MemberStore } from "./store/members.ts";
+import { InviteStore } from "./store/invites.ts";
+import { ActivityStore } from "./store/activity.ts";
+import { OrgStore } from "./store/orgs.ts";
+import { memberRoutes } from "./routes/members/index.ts";
+import { inviteRoutes } from "./routes/invites/index.ts";
+import { orgRoutes } from "./routes/orgs/index.ts";
 import { Authenticator } from "./auth/session.ts";
 import { CollabServer } from "./collab/CollabServer.ts";
 import { errorHandler, notFound } from "./errors.ts";
@@ -36,7 +43,20 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const storage = new DocumentStorage(db);
   const auth = new Authenticator(new SessionStore(db, config.sessionDays), users);
   const collab = new CollabServer({ config, log, auth, documents, storage });
-  const services: Services = { config, log, db, users, documents, storage, auth, collab };
+  const services: Services = {
+    config,
+    log,
+    db,
+    users,
+    documents,
+    storage,
+    members: new MemberStore(db),
+    invites: new InviteStore(db),
+    activity: new ActivityStore(db),
+    orgs: new OrgStore(db),
+    auth,
+    collab,
+  };
 
   const app = express();
   app.disable("x-powered-by");
@@ -69,6 +89,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   api.use(authRoutes(services));
   api.use(docRoutes(services));
+  api.use(memberRoutes(services));
+  api.use(inviteRoutes(services));
+  api.use(orgRoutes(services));
   api.use((_req, _res, next) => next(notFound("No such API endpoint.")));
   app.use("/api", api);
 

@@ -4,6 +4,10 @@ import type { DB } from "./store/db.ts";
 import type { UserStore } from "./store/users.ts";
 import type { DocumentStore } from "./store/documents.ts";
 import type { DocumentStorage } from "./store/DocumentStorage.ts";
+import type { MemberStore } from "./store/members.ts";
+import type { InviteStore } from "./store/invites.ts";
+import type { ActivityStore } from "./store/activity.ts";
+import type { OrgStore } from "./store/orgs.ts";
 import type { Authenticator } from "./auth/session.ts";
 import type { CollabServer } from "./collab/CollabServer.ts";
 
@@ -15,6 +19,10 @@ export interface Services {
   users: UserStore;
   documents: DocumentStore;
   storage: DocumentStorage;
+  members: MemberStore;
+  invites: InviteStore;
+  activity: ActivityStore;
+  orgs: OrgStore;
   auth: Authenticator;
   collab: CollabServer;
 }

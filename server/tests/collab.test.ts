@@ -159,7 +159,7 @@ describe("sync server", () => {
       const s = b.provider.awareness.getStates().get(a.doc.clientID);
       return s?.cursor ? s : undefined;
     }, "awareness relayed");
-    expect(seen.user).toMatchObject({ id: alice.id, name: "Alice", company: "Acme", external: false });
+    expect(seen?.user).toMatchObject({ id: alice.id, name: "Alice", company: "Acme", external: false });
   });
 
   it("a client cannot overwrite another client's awareness entry", async () => {

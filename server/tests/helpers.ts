@@ -121,8 +121,8 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
 }
 
 /** Resolves once the provider has finished its first sync. */
-export function synced(provider: WebsocketProvider): Promise<void> {
-  return waitFor(() => provider.synced, "sync");
+export async function synced(provider: WebsocketProvider): Promise<void> {
+  await waitFor(() => provider.synced, "sync");
 }
 
 const serverMain = fileURLToPath(new URL("../src/main.ts", import.meta.url));

@@ -64,11 +64,18 @@ export class CollabServer {
       socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
       return;
     }
-    const docId = decodeURIComponent(match[1]!);
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.onConnection(ws, req, docId));
+    let docId: string;
+    try {
+      docId = decodeURIComponent(match[1]!);
+    } catch {
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    const wantsNotices = new URLSearchParams((req.url ?? "").split("?")[1] ?? "").get("notices") === "1";
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.onConnection(ws, req, docId, wantsNotices));
   }
 
-  private async onConnection(ws: WebSocket, req: IncomingMessage, docId: string): Promise<void> {
+  private async onConnection(ws: WebSocket, req: IncomingMessage, docId: string, wantsNotices: boolean): Promise<void> {
     const early: Uint8Array[] = [];
     let room: Room | undefined;
     let conn: Connection | undefined;
@@ -108,7 +115,7 @@ export class CollabServer {
         return;
       }
       const identity = { id: user.id, name: user.name, company: user.company, color: user.color, external: user.orgId !== doc.orgId };
-      conn = new Connection(ws, user, mode, identity, this.log.child({ doc: docId }));
+      conn = new Connection(ws, user, doc.role!, mode, identity, this.log.child({ doc: docId }), wantsNotices);
       room = loaded;
       room.join(conn);
       for (const bytes of early) room.receive(conn, bytes);
@@ -175,6 +182,30 @@ export class CollabServer {
     if (!entry) return;
     const room = await entry;
     for (const conn of room.connections) conn.close(event);
+  }
+
+  /**
+   * Re-reads the role of `userId` (or of everyone) in a document and applies it to open connections:
+   * read-only switches on or off at once, and a person who lost access is disconnected with 4410.
+   * Resolves once every affected connection has been updated.
+   */
+  async refreshAccess(docId: string, userId?: string): Promise<void> {
+    const entry = this.rooms.get(docId);
+    if (!entry) return;
+    const room = await entry.catch(() => undefined);
+    if (!room) return;
+    for (const conn of [...room.connections]) {
+      if (userId && conn.user.id !== userId) continue;
+      const doc = await this.deps.documents.findFor(docId, conn.user.id);
+      const mode = syncMode({ user: conn.user, role: doc?.role });
+      if (mode === "none" || !doc?.role) {
+        conn.mode = "read";
+        conn.close(CloseCodes.AccessRevoked);
+        room.leave(conn);
+      } else if (doc.role !== conn.role || mode !== conn.mode) {
+        conn.setRole(doc.role, mode);
+      }
+    }
   }
 
   /** Connections currently open to a document, by user id; used for presence. */

@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import type { AwarenessUser, CloseEvent } from "@confer/shared";
+import { writeNotice, type AwarenessUser, type CloseEvent, type Notice, type Role } from "@confer/shared";
 import type { Logger } from "../logger.ts";
 import type { User } from "../store/users.ts";
 
@@ -17,12 +17,28 @@ export class Connection {
   constructor(
     readonly ws: WebSocket,
     readonly user: User,
+    /** The person's role in the document, as of the last check. */
+    public role: Role,
     /** What the policies allow: "write" applies updates, "read" drops them. */
     public mode: "read" | "write",
     /** The identity stamped into this connection's awareness; the client cannot change it. */
     readonly identity: AwarenessUser,
     readonly log: Logger,
+    /** Whether the client asked for Confer's side-channel notices (`?notices=1`). */
+    readonly wantsNotices: boolean,
   ) {}
+
+  /** Sends a side-channel notice to clients that understand them. */
+  notify(notice: Notice): void {
+    if (this.wantsNotices) this.send(writeNotice(notice));
+  }
+
+  /** Applies a new role: switches read-only on or off and tells the client. */
+  setRole(role: Role, mode: "read" | "write"): void {
+    this.role = role;
+    this.mode = mode;
+    this.notify({ type: "access", role, readOnly: mode === "read" });
+  }
 
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;

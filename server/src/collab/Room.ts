@@ -66,6 +66,7 @@ export class Room {
   /** Adds a connection and starts the sync handshake with it. */
   join(conn: Connection): void {
     this.connections.add(conn);
+    conn.notify({ type: "access", role: conn.role, readOnly: conn.mode === "read" });
     conn.send(writeSync(SyncType.Step1, Y.encodeStateVector(this.doc)));
     const states = this.awareness.getStates();
     if (states.size > 0) {
@@ -82,6 +83,7 @@ export class Room {
 
   /** Handles one frame from a connection. Bad frames are refused here and never reach the document. */
   receive(conn: Connection, data: Uint8Array): void {
+    if (!this.connections.has(conn)) return; // left, or lost access, while frames were in flight
     try {
       const msg = readClientMessage(data);
       switch (msg.type) {
@@ -149,11 +151,6 @@ export class Room {
     const changed = added.concat(updated, removed);
     const message = writeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const conn of this.connections) conn.send(message);
-  }
-
-  /** Re-stamps awareness identities and modes, e.g. after a role change. */
-  setMode(userId: string, mode: "read" | "write"): void {
-    for (const conn of this.connections) if (conn.user.id === userId) conn.mode = mode;
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {

@@ -1,8 +1,16 @@
-import type { Role } from "@confer/shared";
+import { roleRank, type Role } from "@confer/shared";
 import type { User } from "../store/users.ts";
 
 /** What one can do with a document. */
-export type DocumentAction = "read" | "update" | "rename" | "delete" | "manageMembers";
+export type DocumentAction =
+  | "read"
+  | "update"
+  | "rename"
+  | "delete"
+  | "viewMembers"
+  | "manageMembers"
+  | "manageInvites"
+  | "viewActivity";
 
 /** The facts a document decision rests on: who asks, and their role in the document (if any). */
 export interface DocumentAccess {
@@ -11,9 +19,9 @@ export interface DocumentAccess {
 }
 
 const ABILITIES: Record<Role, ReadonlySet<DocumentAction>> = {
-  owner: new Set(["read", "update", "rename", "delete", "manageMembers"]),
-  editor: new Set(["read", "update", "rename"]),
-  viewer: new Set(["read"]),
+  owner: new Set(["read", "update", "rename", "delete", "viewMembers", "manageMembers", "manageInvites", "viewActivity"]),
+  editor: new Set(["read", "update", "rename", "viewMembers"]),
+  viewer: new Set(["read", "viewMembers"]),
 };
 
 /** The single answer to "may this person do this to this document?". */
@@ -26,4 +34,9 @@ export function can(access: DocumentAccess, action: DocumentAction): boolean {
 export function syncMode(access: DocumentAccess): "none" | "read" | "write" {
   if (!can(access, "read")) return "none";
   return can(access, "update") ? "write" : "read";
+}
+
+/** Whether someone holding `granter` may hand out `role` (to a member or through a link): never above their own. */
+export function canGrant(granter: Role | undefined, role: Role): boolean {
+  return granter !== undefined && roleRank(role) <= roleRank(granter);
 }

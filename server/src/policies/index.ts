@@ -1,1 +1,4 @@
 export * from "./document.ts";
+export * from "./membership.ts";
+export * from "./invite.ts";
+export * from "./org.ts";

@@ -63,4 +63,35 @@ export const migrations: Record<string, Migration> = {
       await sql`select 1`.execute(db);
     },
   },
+  "0002_sharing": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("orgs").addColumn("allow_external", "integer", (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema
+        .createTable("invites")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("doc_id", "text", (c) => c.notNull().references("documents.id").onDelete("cascade"))
+        .addColumn("token_hash", "text", (c) => c.notNull().unique())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("max_uses", "integer")
+        .addColumn("uses", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema.createIndex("invites_doc").on("invites").column("doc_id").execute();
+      await db.schema
+        .createTable("activity")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("doc_id", "text", (c) => c.notNull().references("documents.id").onDelete("cascade"))
+        .addColumn("actor_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("target_user_id", "text", (c) => c.references("users.id"))
+        .addColumn("invite_id", "text")
+        .addColumn("detail", "text", (c) => c.notNull().defaultTo("{}"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("activity_doc").on("activity").columns(["doc_id", "id"]).execute();
+    },
+  },
 };

@@ -2,7 +2,7 @@ import type { Generated } from "kysely";
 
 /** Table types of the metadata and document database (SQLite now, PostgreSQL later). */
 export interface Database {
-  orgs: { id: string; name: string; name_key: string; created_at: string };
+  orgs: { id: string; name: string; name_key: string; created_at: string; allow_external: Generated<number> };
   users: {
     id: string;
     org_id: string;
@@ -18,4 +18,26 @@ export interface Database {
   document_members: { doc_id: string; user_id: string; role: string; created_at: string };
   doc_updates: { id: Generated<number>; doc_id: string; data: Uint8Array };
   doc_snapshots: { doc_id: string; data: Uint8Array; updated_at: string };
+  invites: {
+    id: string;
+    doc_id: string;
+    token_hash: string;
+    role: string;
+    created_by: string;
+    created_at: string;
+    expires_at: string;
+    max_uses: number | null;
+    uses: Generated<number>;
+    revoked_at: string | null;
+  };
+  activity: {
+    id: Generated<number>;
+    doc_id: string;
+    actor_id: string;
+    action: string;
+    target_user_id: string | null;
+    invite_id: string | null;
+    detail: string;
+    created_at: string;
+  };
 }

@@ -1,6 +1,7 @@
 import type { DB } from "./db.ts";
 import { now } from "./db.ts";
 import { newId } from "./ids.ts";
+import { orgKey } from "./orgs.ts";
 
 /** A signed-up person, as the rest of the server sees them. */
 export interface User {
@@ -22,14 +23,11 @@ export class UserStore {
   /** Creates a user, joining the organisation named `company` or founding it (first member is its admin). */
   async create(input: { name: string; email: string; passwordHash: string; company: string }): Promise<User> {
     return this.db.transaction().execute(async (trx) => {
-      const key = input.company.trim().toLowerCase().replace(/\s+/g, " ");
-      let org = await trx.selectFrom("orgs").selectAll().where("name_key", "=", key).executeTakeFirst();
-      let founder = false;
-      if (!org) {
-        org = { id: newId(), name: input.company.trim(), name_key: key, created_at: now() };
-        await trx.insertInto("orgs").values(org).execute();
-        founder = true;
-      }
+      const key = orgKey(input.company);
+      const existing = await trx.selectFrom("orgs").select(["id", "name"]).where("name_key", "=", key).executeTakeFirst();
+      const org = existing ?? { id: newId(), name: input.company.trim() };
+      const founder = !existing;
+      if (founder) await trx.insertInto("orgs").values({ ...org, name_key: key, created_at: now() }).execute();
       const id = newId();
       const color = COLORS[Math.floor(Math.random() * COLORS.length)] ?? "#1971c2";
       await trx
@@ -69,6 +67,11 @@ export class UserStore {
   async findByEmailWithHash(email: string): Promise<(User & { passwordHash: string }) | undefined> {
     const row = await this.base().where("users.email", "=", email).executeTakeFirst();
     return row && { ...toUser(row), passwordHash: row.password_hash };
+  }
+
+  async findByEmail(email: string): Promise<User | undefined> {
+    const row = await this.base().where("users.email", "=", email).executeTakeFirst();
+    return row && toUser(row);
   }
 
   async findById(id: string): Promise<User | undefined> {

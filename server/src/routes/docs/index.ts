@@ -3,10 +3,9 @@ import { CloseCodes, CreateDocRequest, UNTITLED, UpdateDocRequest, type DocSumma
 import type { Services } from "../../services.ts";
 import type { DocumentListing } from "../../store/documents.ts";
 import { parseBody } from "../../http/validate.ts";
-import { forbidden, notFound } from "../../errors.ts";
 import { requireUser } from "../../auth/session.ts";
-import { can, type DocumentAction } from "../../policies/index.ts";
-import { ID_PATTERN } from "../../store/ids.ts";
+import type { DocumentAction } from "../../policies/index.ts";
+import { authorizeDoc } from "../docAccess.ts";
 
 const toSummary = (d: DocumentListing): DocSummary => ({
   id: d.id,
@@ -22,17 +21,10 @@ const toSummary = (d: DocumentListing): DocSummary => ({
 export function docRoutes({ documents, collab }: Services): Router {
   const r = Router();
 
-  /** Loads the document in the URL and checks the signed-in user may do `action` to it. */
-  async function authorize(req: Request, action: DocumentAction): Promise<DocumentListing> {
-    const user = requireUser(req);
-    const id = String(req.params.id);
-    const doc = ID_PATTERN.test(id) ? await documents.findFor(id, user.id) : undefined;
-    const role = doc?.role;
-    // A document you may not read is reported as missing, so ids cannot be probed.
-    if (!doc || !can({ user, role }, "read")) throw notFound("This document does not exist or you do not have access to it.");
-    if (!can({ user, role }, action)) throw forbidden(`Your role (${role}) does not allow you to ${describe(action)} this document.`);
-    return { ...doc, role: role! };
-  }
+  const authorize = async (req: Request, action: DocumentAction): Promise<DocumentListing> => {
+    const { doc, role } = await authorizeDoc(documents, req, action);
+    return { ...doc, role };
+  };
 
   r.get("/docs", async (req, res) => {
     const user = requireUser(req);
@@ -64,19 +56,4 @@ export function docRoutes({ documents, collab }: Services): Router {
     res.json({ ok: true });
   });
   return r;
-}
-
-function describe(action: DocumentAction): string {
-  switch (action) {
-    case "read":
-      return "open";
-    case "update":
-      return "edit";
-    case "rename":
-      return "rename";
-    case "delete":
-      return "delete";
-    case "manageMembers":
-      return "manage the members of";
-  }
 }

@@ -1,0 +1,31 @@
+import * as encoding from "lib0/encoding";
+import * as decoding from "lib0/decoding";
+import type { Role } from "./roles.ts";
+
+/**
+ * Confer's own message type on the sync socket, after y-websocket's 0–3. Sent only to clients
+ * that ask for it with `?notices=1` on the socket URL, so stock clients never see it.
+ * Byte grammar: `varUint(100) varString(JSON Notice)` — see server/src/collab/PROTOCOL.md.
+ */
+export const NOTICE_MESSAGE = 100;
+
+/** Side-channel notices from the server, a union on `type`. */
+export type Notice = { type: "access"; role: Role; readOnly: boolean };
+
+/** Encodes a notice frame. */
+export function writeNotice(notice: Notice): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, NOTICE_MESSAGE);
+  encoding.writeVarString(e, JSON.stringify(notice));
+  return encoding.toUint8Array(e);
+}
+
+/** Reads a notice from a decoder positioned after the message type; undefined if not understood. */
+export function readNotice(decoder: decoding.Decoder): Notice | undefined {
+  try {
+    const value = JSON.parse(decoding.readVarString(decoder)) as Notice;
+    return value && typeof value === "object" && value.type === "access" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
