@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import type { User } from "../store/users.ts";
+import type { InviteRow } from "../store/invites.ts";
+import { canGrant } from "./document.ts";
+import { checkAddMember, checkChangeRole, checkRemoveMember } from "./membership.ts";
+import { checkInviteUsable, checkJoinOrg } from "./invite.ts";
+import { canManageOrg } from "./org.ts";
+
+const acme = (id: string, admin = false): User => ({ id, name: id, email: `${id}@acme.io`, orgId: "acme", company: "Acme", color: "#000", isOrgAdmin: admin });
+const globex: User = { ...acme("gus"), orgId: "globex", company: "Globex" };
+const owner = { user: acme("olga"), role: "owner" as const };
+const editor = { user: acme("ed"), role: "editor" as const };
+const viewer = { user: acme("vi"), role: "viewer" as const };
+
+describe("granting roles", () => {
+  it("never above one's own", () => {
+    expect(canGrant("owner", "owner")).toBe(true);
+    expect(canGrant("editor", "editor")).toBe(true);
+    expect(canGrant("editor", "owner")).toBe(false);
+    expect(canGrant("viewer", "editor")).toBe(false);
+    expect(canGrant(undefined, "viewer")).toBe(false);
+  });
+});
+
+describe("membership policy", () => {
+  it("only owners add people, only of their own company", () => {
+    expect(checkAddMember(owner, acme("new"), "editor")).toBeNull();
+    expect(checkAddMember(owner, globex, "viewer")).toBe("other_company");
+    expect(checkAddMember(owner, undefined, "viewer")).toBe("other_company");
+    expect(checkAddMember(editor, acme("new"), "viewer")).toBe("not_owner");
+    expect(checkAddMember(viewer, acme("new"), "viewer")).toBe("not_owner");
+  });
+  it("the last owner cannot be demoted or removed", () => {
+    expect(checkChangeRole(owner, "owner", "editor", 1)).toBe("last_owner");
+    expect(checkChangeRole(owner, "owner", "editor", 2)).toBeNull();
+    expect(checkRemoveMember(owner, "olga", "owner", 1)).toBe("last_owner");
+    expect(checkRemoveMember(owner, "ed", "editor", 1)).toBeNull();
+  });
+  it("editors and viewers change nobody, but may leave", () => {
+    expect(checkChangeRole(editor, "viewer", "editor", 1)).toBe("not_owner");
+    expect(checkRemoveMember(editor, "vi", "viewer", 1)).toBe("not_owner");
+    expect(checkRemoveMember(viewer, "vi", "viewer", 1)).toBeNull();
+  });
+});
+
+describe("invite policy", () => {
+  const base: InviteRow = {
+    id: "i",
+    docId: "d",
+    role: "editor",
+    createdBy: "olga",
+    createdByName: "Olga",
+    createdAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    maxUses: 2,
+    uses: 0,
+    revokedAt: null,
+  };
+  it("a link works until revoked, expired or used up", () => {
+    expect(checkInviteUsable(base)).toBeNull();
+    expect(checkInviteUsable({ ...base, revokedAt: new Date().toISOString() })).toBe("revoked");
+    expect(checkInviteUsable({ ...base, expiresAt: new Date(Date.now() - 1).toISOString() })).toBe("expired");
+    expect(checkInviteUsable({ ...base, uses: 2 })).toBe("used_up");
+    expect(checkInviteUsable({ ...base, maxUses: null, uses: 1000 })).toBeNull();
+  });
+  it("guests are refused when the host organisation forbids external members", () => {
+    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: true }, "globex")).toBeNull();
+    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false }, "globex")).toBe("external_forbidden");
+    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false }, undefined)).toBe("external_forbidden");
+    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false }, "acme")).toBeNull();
+  });
+  it("only an organisation's admins manage it", () => {
+    expect(canManageOrg(acme("a", true), "acme")).toBe(true);
+    expect(canManageOrg(acme("b"), "acme")).toBe(false);
+    expect(canManageOrg({ ...globex, isOrgAdmin: true }, "acme")).toBe(false);
+  });
+});
