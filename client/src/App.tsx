@@ -1,0 +1,40 @@
+import { Route, Routes, useParams } from "react-router-dom";
+import { RequireAuth } from "./auth/RequireAuth.tsx";
+import { DocPage } from "./pages/DocPage.tsx";
+import { DocsPage } from "./pages/DocsPage.tsx";
+import { LoginPage } from "./pages/LoginPage.tsx";
+import { NotFoundPage } from "./pages/NotFoundPage.tsx";
+import { SignupPage } from "./pages/SignupPage.tsx";
+
+/** Remounts the document page per id, so nothing of one document leaks into the next. */
+function KeyedDocPage() {
+  const { id } = useParams();
+  return <DocPage key={id} />;
+}
+
+/** The app's routes. */
+export function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/signup" element={<SignupPage />} />
+      <Route
+        path="/"
+        element={
+          <RequireAuth>
+            <DocsPage />
+          </RequireAuth>
+        }
+      />
+      <Route
+        path="/d/:id"
+        element={
+          <RequireAuth>
+            <KeyedDocPage />
+          </RequireAuth>
+        }
+      />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}

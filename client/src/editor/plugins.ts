@@ -1,0 +1,33 @@
+import type { Plugin } from "prosemirror-state";
+import { dropCursor } from "prosemirror-dropcursor";
+import { gapCursor } from "prosemirror-gapcursor";
+import { ySyncPlugin, yCursorPlugin, yUndoPlugin } from "y-prosemirror";
+import type * as Y from "yjs";
+import type { Awareness } from "y-protocols/awareness";
+import { buildInputRules } from "./inputRules.ts";
+import { buildKeymaps, type EditorUi } from "./keymap.ts";
+import { cursorBuilder, selectionBuilder } from "./cursors.ts";
+import { placeholder } from "./placeholder.ts";
+import { cursorLabels } from "./cursorLabels.ts";
+
+/** Everything the editor needs to be collaborative. */
+export interface EditorPluginOptions {
+  fragment: Y.XmlFragment;
+  awareness: Awareness;
+  ui: { current: EditorUi };
+}
+
+/** The editor's plugins: Yjs sync, remote cursors, Yjs-aware undo, shortcuts, input rules and cursors. */
+export function buildPlugins({ fragment, awareness, ui }: EditorPluginOptions): Plugin[] {
+  return [
+    ySyncPlugin(fragment),
+    yCursorPlugin(awareness, { cursorBuilder, selectionBuilder }),
+    cursorLabels(),
+    yUndoPlugin(),
+    buildInputRules(),
+    ...buildKeymaps(ui),
+    dropCursor({ color: "var(--accent)", width: 2 }),
+    gapCursor(),
+    placeholder("Start writing, or type # for a heading, - for a list, [ ] for a task…"),
+  ];
+}

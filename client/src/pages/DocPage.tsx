@@ -1,0 +1,130 @@
+import { useEffect, useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import type { EditorView } from "prosemirror-view";
+import { clearDocument } from "y-indexeddb";
+import { CloseCodes, UNTITLED, type DocSummary } from "@confer/shared";
+import { ApiRequestError, getDoc, messageOf } from "../api/index.ts";
+import { useAuth, useMe } from "../auth/AuthContext.tsx";
+import { useCollab } from "../collab/useCollab.ts";
+import { usePresence } from "../collab/usePresence.ts";
+import { DocNotice } from "../components/DocNotice.tsx";
+import { FullPageMessage } from "../components/FullPageMessage.tsx";
+import { Editor } from "../editor/Editor.tsx";
+import { DocTopBar } from "./DocTopBar.tsx";
+
+type Meta =
+  | { status: "loading" }
+  | { status: "ready"; doc: DocSummary }
+  /** The server could not be reached: open this device's copy. */
+  | { status: "offline" }
+  | { status: "missing"; message: string }
+  | { status: "error"; message: string };
+
+declare global {
+  interface Window {
+    /** Debug handle for tests and the console; harmless to expose. */
+    __confer?: { ydoc: unknown; provider: unknown; view: EditorView | undefined };
+  }
+}
+
+/** The document page: top bar, notices, and the collaborative editor. */
+export function DocPage() {
+  const { id = "" } = useParams();
+  const me = useMe();
+  const { refresh } = useAuth();
+  const [meta, setMeta] = useState<Meta>({ status: "loading" });
+  const [view, setView] = useState<EditorView>();
+
+  useEffect(() => {
+    let cancelled = false;
+    getDoc(id).then(
+      (doc) => !cancelled && setMeta({ status: "ready", doc }),
+      (err: unknown) => {
+        if (cancelled) return;
+        if (err instanceof ApiRequestError && err.isNetwork) return setMeta({ status: "offline" });
+        if (err instanceof ApiRequestError && err.status === 401) return refresh();
+        if (err instanceof ApiRequestError && err.status === 404) {
+          // No access (or deleted): this device must not keep a copy either.
+          void clearDocument(`confer:${id}`);
+          return setMeta({ status: "missing", message: err.message });
+        }
+        setMeta({ status: "error", message: messageOf(err) });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [id, refresh]);
+
+  const enabled = meta.status === "ready" || meta.status === "offline";
+  const collab = useCollab(id, me, enabled, meta.status === "offline");
+  const users = usePresence(collab.session?.provider.awareness);
+  const title = meta.status === "ready" ? meta.doc.title || UNTITLED : meta.status === "offline" ? "Offline copy" : "";
+
+  useEffect(() => {
+    if (title) document.title = `${title} — Confer`;
+  }, [title]);
+
+  useEffect(() => {
+    if (!collab.session) return;
+    window.__confer = { ydoc: collab.session.ydoc, provider: collab.session.provider, view };
+    return () => {
+      delete window.__confer;
+    };
+  }, [collab.session, view]);
+
+  if (meta.status === "loading") return <FullPageMessage title="Opening document…" busy />;
+
+  // The socket's live notice wins over the role read at page load (it follows role changes).
+  const viewerRole = collab.access ? collab.access.readOnly : meta.status === "ready" && meta.doc.role === "viewer";
+  const readOnly = viewerRole || !!collab.finalClose;
+  const canRename = meta.status === "ready" && !viewerRole && !collab.finalClose;
+  const connected = collab.status.tone === "ok";
+
+  const notice = collab.finalClose ? (
+    <DocNotice tone="error">
+      {collab.finalClose.reason}{" "}
+      {collab.finalClose.code === CloseCodes.Unauthorized.code ? (
+        <Link to={`/login?next=${encodeURIComponent(`/d/${id}`)}`}>Sign in</Link>
+      ) : (
+        <Link to="/">Back to documents</Link>
+      )}
+    </DocNotice>
+  ) : viewerRole ? (
+    <DocNotice tone="info">You can view this document. Only its editors can change it.</DocNotice>
+  ) : collab.transientReason && !connected ? (
+    <DocNotice tone="warn">{collab.transientReason} Your changes are kept on this device until it is back.</DocNotice>
+  ) : null;
+
+  return (
+    <div className="app doc-page">
+      <DocTopBar
+        docId={id}
+        title={title}
+        canRename={canRename}
+        onRenamed={(t) => {
+          if (meta.status === "ready") setMeta({ status: "ready", doc: { ...meta.doc, title: t } });
+          // Read it back once so the offline copy the service worker keeps has the new title too.
+          void getDoc(id).catch(() => undefined);
+        }}
+        users={users}
+        status={enabled ? collab.status : undefined}
+      />
+      {meta.status === "missing" || meta.status === "error" ? (
+        <DocNotice tone="error">
+          {meta.message} <Link to="/">Back to documents</Link>
+        </DocNotice>
+      ) : (
+        collab.session && (
+          <Editor
+            ydoc={collab.session.ydoc}
+            awareness={collab.session.provider.awareness}
+            readOnly={readOnly}
+            onView={setView}
+            banner={notice}
+          />
+        )
+      )}
+    </div>
+  );
+}
