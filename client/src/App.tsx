@@ -2,6 +2,7 @@ import { Route, Routes, useParams } from "react-router-dom";
 import { RequireAuth } from "./auth/RequireAuth.tsx";
 import { DocPage } from "./pages/DocPage.tsx";
 import { DocsPage } from "./pages/DocsPage.tsx";
+import { InvitePage } from "./pages/InvitePage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 import { SignupPage } from "./pages/SignupPage.tsx";
@@ -18,6 +19,8 @@ export function App() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/signup" element={<SignupPage />} />
+      {/* Public on purpose: people arriving through a link often have no account yet. */}
+      <Route path="/invite/:token" element={<InvitePage />} />
       <Route
         path="/"
         element={

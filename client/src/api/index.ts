@@ -1,3 +1,4 @@
 export * from "./errors.ts";
 export * from "./auth.ts";
 export * from "./docs.ts";
+export * from "./sharing.ts";

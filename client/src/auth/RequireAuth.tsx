@@ -30,5 +30,12 @@ export function RequireAuth({ children }: { children: ReactNode }) {
 /** Where to go after signing in: the `next` parameter when it is a path on this site, else the list. */
 export function nextPath(search: string): string {
   const next = new URLSearchParams(search).get("next");
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // Only a relative path; "//host" and "/\host" would leave the site once resolved by the browser.
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.includes("\\")) return "/";
+  try {
+    const url = new URL(next, window.location.origin);
+    return url.origin === window.location.origin ? url.pathname + url.search + url.hash : "/";
+  } catch {
+    return "/";
+  }
 }

@@ -6,6 +6,8 @@ import { toCursorUser } from "../editor/cursors.ts";
 export interface PresentUser {
   /** Stable key: the awareness client id. */
   key: string;
+  /** The account id the server stamped, or "" when unknown. */
+  id: string;
   name: string;
   color: string;
   company: string;
@@ -19,7 +21,8 @@ function collect(awareness: Awareness): PresentUser[] {
   for (const [clientId, state] of awareness.getStates()) {
     const raw = (state as { user?: unknown }).user;
     if (!raw) continue;
-    users.push({ key: String(clientId), ...toCursorUser(raw), isSelf: clientId === selfId });
+    const id = (raw as { id?: unknown }).id;
+    users.push({ key: String(clientId), id: typeof id === "string" ? id : "", ...toCursorUser(raw), isSelf: clientId === selfId });
   }
   // You first, then everyone else in a stable order.
   return users.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || Number(a.key) - Number(b.key));

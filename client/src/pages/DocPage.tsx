@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import type { EditorView } from "prosemirror-view";
 import { clearDocument } from "y-indexeddb";
@@ -10,6 +10,8 @@ import { usePresence } from "../collab/usePresence.ts";
 import { DocNotice } from "../components/DocNotice.tsx";
 import { FullPageMessage } from "../components/FullPageMessage.tsx";
 import { Editor } from "../editor/Editor.tsx";
+import { SharePanel } from "../share/SharePanel.tsx";
+import { useMembers } from "../share/useMembers.ts";
 import { DocTopBar } from "./DocTopBar.tsx";
 
 type Meta =
@@ -34,6 +36,8 @@ export function DocPage() {
   const { refresh } = useAuth();
   const [meta, setMeta] = useState<Meta>({ status: "loading" });
   const [view, setView] = useState<EditorView>();
+  const [shareOpen, setShareOpen] = useState(false);
+  const shareButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -58,7 +62,21 @@ export function DocPage() {
 
   const enabled = meta.status === "ready" || meta.status === "offline";
   const collab = useCollab(id, me, enabled, meta.status === "offline");
-  const users = usePresence(collab.session?.provider.awareness);
+  const presence = usePresence(collab.session?.provider.awareness);
+  // Poll while the share panel is open so "online" stays true; otherwise read once (and after role changes).
+  const canShare = meta.status === "ready" && !collab.finalClose;
+  const members = useMembers(id, canShare, shareOpen ? 5000 : undefined);
+  const reloadMembers = members.reload;
+  useEffect(() => {
+    if (collab.access && canShare) void reloadMembers();
+  }, [collab.access, canShare, reloadMembers]);
+  // The server stamps "external" on the presence it relays, but never echoes our own back: take ours
+  // from the member list instead.
+  const selfExternal = members.members?.find((m) => m.userId === me.id)?.external;
+  const users = selfExternal === undefined ? presence : presence.map((u) => (u.isSelf ? { ...u, external: selfExternal } : u));
+  // The share panel draws people in the colours their avatars and cursors have.
+  const colors = new Map(presence.filter((u) => u.id).map((u) => [u.id, u.color]));
+  colors.set(me.id, me.color);
   const title = meta.status === "ready" ? meta.doc.title || UNTITLED : meta.status === "offline" ? "Offline copy" : "";
 
   useEffect(() => {
@@ -80,6 +98,11 @@ export function DocPage() {
   const readOnly = viewerRole || !!collab.finalClose;
   const canRename = meta.status === "ready" && !viewerRole && !collab.finalClose;
   const connected = collab.status.tone === "ok";
+  const role = collab.access?.role ?? (meta.status === "ready" ? meta.doc.role : "viewer");
+  const closeShare = () => {
+    setShareOpen(false);
+    requestAnimationFrame(() => shareButton.current?.focus());
+  };
 
   const notice = collab.finalClose ? (
     <DocNotice tone="error">
@@ -109,22 +132,28 @@ export function DocPage() {
         }}
         users={users}
         status={enabled ? collab.status : undefined}
+        share={canShare ? { open: shareOpen, onToggle: () => (shareOpen ? closeShare() : setShareOpen(true)), buttonRef: shareButton } : undefined}
       />
-      {meta.status === "missing" || meta.status === "error" ? (
-        <DocNotice tone="error">
-          {meta.message} <Link to="/">Back to documents</Link>
-        </DocNotice>
-      ) : (
-        collab.session && (
-          <Editor
-            ydoc={collab.session.ydoc}
-            awareness={collab.session.provider.awareness}
-            readOnly={readOnly}
-            onView={setView}
-            banner={notice}
-          />
-        )
-      )}
+      <div className="doc-workspace">
+        <div className="doc-content">
+          {meta.status === "missing" || meta.status === "error" ? (
+            <DocNotice tone="error">
+              {meta.message} <Link to="/">Back to documents</Link>
+            </DocNotice>
+          ) : (
+            collab.session && (
+              <Editor
+                ydoc={collab.session.ydoc}
+                awareness={collab.session.provider.awareness}
+                readOnly={readOnly}
+                onView={setView}
+                banner={notice}
+              />
+            )
+          )}
+        </div>
+        {canShare && shareOpen && <SharePanel docId={id} me={me} role={role} members={members} colors={colors} onClose={closeShare} />}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,6 @@
+import type { Ref } from "react";
 import { Link } from "react-router-dom";
-import { ArrowLeft } from "lucide-react";
+import { ArrowLeft, UserPlus } from "lucide-react";
 import type { ConnectionStatus } from "../collab/status.ts";
 import type { PresentUser } from "../collab/usePresence.ts";
 import { Presence } from "../components/Presence.tsx";
@@ -13,10 +14,12 @@ interface DocTopBarProps {
   onRenamed(title: string): void;
   users: PresentUser[];
   status: ConnectionStatus | undefined;
+  /** The share panel's toggle; absent when sharing cannot be shown (offline copy, no access). */
+  share?: { open: boolean; onToggle(): void; buttonRef: Ref<HTMLButtonElement> };
 }
 
-/** The document page's slim top bar: back, title in place, who is here, connection status. */
-export function DocTopBar({ docId, title, canRename, onRenamed, users, status }: DocTopBarProps) {
+/** The document page's slim top bar: back, title in place, who is here, connection status, Share. */
+export function DocTopBar({ docId, title, canRename, onRenamed, users, status, share }: DocTopBarProps) {
   return (
     <header className="topbar doc-topbar">
       <Link to="/" className="icon-button" aria-label="All documents" title="All documents">
@@ -26,6 +29,20 @@ export function DocTopBar({ docId, title, canRename, onRenamed, users, status }:
       <div className="topbar-spacer" />
       <Presence users={users} />
       {status && <StatusPill status={status} />}
+      {share && (
+        <button
+          ref={share.buttonRef}
+          type="button"
+          className={`button small${share.open ? "" : " primary"}`}
+          aria-expanded={share.open}
+          aria-controls={share.open ? "share-panel" : undefined}
+          aria-haspopup="dialog"
+          onClick={share.onToggle}
+        >
+          <UserPlus size={15} aria-hidden />
+          Share
+        </button>
+      )}
     </header>
   );
 }

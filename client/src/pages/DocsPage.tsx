@@ -7,6 +7,7 @@ import { useAuth, useMe } from "../auth/AuthContext.tsx";
 import { AppTopBar } from "../components/AppTopBar.tsx";
 import { useNow } from "../components/relativeTime.ts";
 import { DocRow } from "./DocRow.tsx";
+import { OrgSettingsControl } from "./OrgSettingsControl.tsx";
 
 type ListState = { status: "loading" } | { status: "ready"; docs: DocSummary[] } | { status: "error"; message: string };
 
@@ -117,6 +118,7 @@ export function DocsPage() {
             ))}
           </ul>
         )}
+        <OrgSettingsControl />
       </main>
     </div>
   );

@@ -39,7 +39,7 @@ export function LoginPage() {
   return (
     <AuthLayout
       title="Sign in"
-      subtitle="Welcome back. Pick up where you left off."
+      subtitle={nextPath(location.search).startsWith("/invite/") ? "Sign in to accept your invitation." : "Welcome back. Pick up where you left off."}
       footer={
         <>
           New to Confer? <Link to={`/signup${location.search}`}>Create an account</Link>
