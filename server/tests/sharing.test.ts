@@ -96,7 +96,7 @@ describe("invite links", () => {
     expect(landing.json).toMatchObject({ docId, docTitle: "Q3 <b>plan</b>", invitedBy: "Alice", hostCompany: "Acme", role: "editor", alreadyMember: false });
 
     const accepted = await api(server.url, "POST", `/api/invites/${link.token}/accept`, {
-      body: { name: "Gina", email: `gina.${Date.now()}@globex.example`, password: "long enough pw", company: "Globex" },
+      body: { name: "Gina", email: `gina.${Date.now()}@example.com`, password: "long enough pw", company: "Globex" },
     });
     expect(accepted.status).toBe(200);
     expect(accepted.json).toEqual({ docId, role: "editor" });
@@ -156,6 +156,20 @@ describe("invite links", () => {
     expect(await server.services.users.findByEmail(guestEmail)).toBeUndefined();
     // Colleagues still join through the link.
     expect((await call("POST", `/api/invites/${link.token}/accept`, colleague)).status).toBe(200);
+  });
+
+  it("a guest cannot pass as a colleague by typing the host's company name", async () => {
+    const docId = await createDoc(server.url, alice);
+    const link = await invite(docId, alice, { role: "editor" });
+    const res = await api(server.url, "POST", `/api/invites/${link.token}/accept`, {
+      body: { name: "Ivan", email: `ivan.${Date.now()}@globex.example`, password: "long enough pw", company: "ACME" },
+    });
+    expectError(res, 409, "company_taken");
+    const signupRes = await api(server.url, "POST", "/api/auth/signup", {
+      body: { name: "Ivan", email: `ivan2.${Date.now()}@globex.example`, password: "long enough pw", company: "Acme" },
+    });
+    expectError(signupRes, 409, "company_taken");
+    expect((await members(docId)).length).toBe(1);
   });
 
   it("rate-limits token guessing per client address; a handful of real links are never limited", async () => {

@@ -4,7 +4,7 @@ import type { InviteRow } from "../store/invites.ts";
 import { canGrant } from "./document.ts";
 import { checkAddMember, checkChangeRole, checkRemoveMember } from "./membership.ts";
 import { checkInviteUsable, checkJoinOrg } from "./invite.ts";
-import { canManageOrg } from "./org.ts";
+import { canJoinOrg, canManageOrg } from "./org.ts";
 
 const acme = (id: string, admin = false): User => ({ id, name: id, email: `${id}@acme.io`, orgId: "acme", company: "Acme", color: "#000", isOrgAdmin: admin });
 const globex: User = { ...acme("gus"), orgId: "globex", company: "Globex" };
@@ -64,10 +64,17 @@ describe("invite policy", () => {
     expect(checkInviteUsable({ ...base, maxUses: null, uses: 1000 })).toBeNull();
   });
   it("guests are refused when the host organisation forbids external members", () => {
-    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: true }, "globex")).toBeNull();
-    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false }, "globex")).toBe("external_forbidden");
-    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false }, undefined)).toBe("external_forbidden");
-    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false }, "acme")).toBeNull();
+    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: true, emailDomain: "acme.io" }, "globex")).toBeNull();
+    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false, emailDomain: "acme.io" }, "globex")).toBe("external_forbidden");
+    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false, emailDomain: "acme.io" }, undefined)).toBe("external_forbidden");
+    expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false, emailDomain: "acme.io" }, "acme")).toBeNull();
+  });
+  it("an existing company is joined only from its founder's email domain", () => {
+    const org = { id: "acme", name: "Acme", allowExternal: true, emailDomain: "acme.io" };
+    expect(canJoinOrg(org, "new@acme.io")).toBe(true);
+    expect(canJoinOrg(org, "New@ACME.io")).toBe(true);
+    expect(canJoinOrg(org, "impostor@globex.io")).toBe(false);
+    expect(canJoinOrg(org, "impostor@acme.io.evil.example")).toBe(false);
   });
   it("only an organisation's admins manage it", () => {
     expect(canManageOrg(acme("a", true), "acme")).toBe(true);

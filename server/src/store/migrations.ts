@@ -66,6 +66,7 @@ export const migrations: Record<string, Migration> = {
   "0002_sharing": {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable("orgs").addColumn("allow_external", "integer", (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable("orgs").addColumn("email_domain", "text", (c) => c.notNull().defaultTo("")).execute();
       await db.schema
         .createTable("invites")
         .addColumn("id", "text", (c) => c.primaryKey())

@@ -5,6 +5,8 @@ export interface Org {
   id: string;
   name: string;
   allowExternal: boolean;
+  /** The email domain of the person who founded it; others join it only from the same domain. */
+  emailDomain: string;
 }
 
 /** Organisations and their settings. */
@@ -12,14 +14,18 @@ export class OrgStore {
   constructor(private readonly db: DB) {}
 
   async find(id: string): Promise<Org | undefined> {
-    const row = await this.db.selectFrom("orgs").select(["id", "name", "allow_external"]).where("id", "=", id).executeTakeFirst();
-    return row && { id: row.id, name: row.name, allowExternal: row.allow_external === 1 };
+    const row = await this.db.selectFrom("orgs").select(["id", "name", "allow_external", "email_domain"]).where("id", "=", id).executeTakeFirst();
+    return row && toOrg(row);
   }
 
-  /** The id of the organisation a company name belongs to (names match case-insensitively), if any. */
-  async findIdByName(company: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom("orgs").select("id").where("name_key", "=", orgKey(company)).executeTakeFirst();
-    return row?.id;
+  /** The organisation a company name belongs to (names match case-insensitively), if any. */
+  async findByName(company: string): Promise<Org | undefined> {
+    const row = await this.db
+      .selectFrom("orgs")
+      .select(["id", "name", "allow_external", "email_domain"])
+      .where("name_key", "=", orgKey(company))
+      .executeTakeFirst();
+    return row && toOrg(row);
   }
 
   async setAllowExternal(id: string, allow: boolean): Promise<void> {
@@ -30,4 +36,13 @@ export class OrgStore {
 /** The key organisations are matched by: trimmed, lower-case, single spaces. */
 export function orgKey(company: string): string {
   return company.trim().toLowerCase().replace(/\s+/g, " ");
+}
+
+function toOrg(row: { id: string; name: string; allow_external: number; email_domain: string }): Org {
+  return { id: row.id, name: row.name, allowExternal: row.allow_external === 1, emailDomain: row.email_domain };
+}
+
+/** The domain part of an email address, lower-case. */
+export function emailDomain(email: string): string {
+  return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
 }

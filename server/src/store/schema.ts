@@ -2,7 +2,7 @@ import type { Generated } from "kysely";
 
 /** Table types of the metadata and document database (SQLite now, PostgreSQL later). */
 export interface Database {
-  orgs: { id: string; name: string; name_key: string; created_at: string; allow_external: Generated<number> };
+  orgs: { id: string; name: string; name_key: string; created_at: string; allow_external: Generated<number>; email_domain: Generated<string> };
   users: {
     id: string;
     org_id: string;

@@ -1,7 +1,7 @@
 import type { DB } from "./db.ts";
 import { now } from "./db.ts";
 import { newId } from "./ids.ts";
-import { orgKey } from "./orgs.ts";
+import { emailDomain, orgKey } from "./orgs.ts";
 
 /** A signed-up person, as the rest of the server sees them. */
 export interface User {
@@ -27,7 +27,9 @@ export class UserStore {
       const existing = await trx.selectFrom("orgs").select(["id", "name"]).where("name_key", "=", key).executeTakeFirst();
       const org = existing ?? { id: newId(), name: input.company.trim() };
       const founder = !existing;
-      if (founder) await trx.insertInto("orgs").values({ ...org, name_key: key, created_at: now() }).execute();
+      if (founder) {
+        await trx.insertInto("orgs").values({ ...org, name_key: key, email_domain: emailDomain(input.email), created_at: now() }).execute();
+      }
       const id = newId();
       const color = COLORS[Math.floor(Math.random() * COLORS.length)] ?? "#1971c2";
       await trx

@@ -7,6 +7,7 @@ import { parseBody } from "../../http/validate.ts";
 import { conflict, HttpError } from "../../errors.ts";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../../auth/password.ts";
 import { requireUser } from "../../auth/session.ts";
+import { canJoinOrg } from "../../policies/index.ts";
 
 /** The public shape of the signed-in user. */
 export const toMe = (u: User): Me => ({ id: u.id, name: u.name, email: u.email, company: u.company, orgId: u.orgId, color: u.color });
@@ -21,7 +22,14 @@ const tooMany = (message: string) => ({
 });
 
 /** Sign up, sign in, sign out and `GET /api/me`. */
-export function authRoutes({ users, auth }: Services): Router {
+/** Refusal for naming an existing company without an email address of its domain. */
+export const companyTaken = (company: string) =>
+  conflict(
+    `${company} already has an organisation here, and your email address is not from its domain. Sign up with your work email, or enter your own company's name.`,
+    "company_taken",
+  );
+
+export function authRoutes({ users, orgs, auth }: Services): Router {
   const r = Router();
   const loginLimit = rateLimit(tooMany("Too many failed sign-in attempts. Wait a few minutes and try again."));
   const signupLimit = rateLimit(tooMany("Too many failed sign-up attempts. Wait a few minutes and try again."));
@@ -29,6 +37,8 @@ export function authRoutes({ users, auth }: Services): Router {
   r.post("/auth/signup", signupLimit, async (req, res) => {
     const body = parseBody(SignupRequest, req.body);
     if (await users.emailExists(body.email)) throw conflict("An account with this email already exists. Sign in instead.", "email_taken");
+    const claimed = await orgs.findByName(body.company);
+    if (claimed && !canJoinOrg(claimed, body.email)) throw companyTaken(claimed.name);
     const user = await users.create({ ...body, passwordHash: await hashPassword(body.password) });
     await auth.signIn(req, res, user.id);
     res.status(201).json(toMe(user));

@@ -7,7 +7,8 @@ import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
 import { conflict, HttpError, notFound } from "../../errors.ts";
 import { hashPassword } from "../../auth/password.ts";
-import { canGrant, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
+import { companyTaken } from "../auth/index.ts";
+import { canGrant, canJoinOrg, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
 import { authorizeDoc } from "../docAccess.ts";
 
 const toInvite = (i: InviteRow): Invite => ({
@@ -124,7 +125,9 @@ export function inviteRoutes({ config, documents, invites, members, users, orgs,
     } else {
       const body = parseBody(AcceptInviteRequest, req.body);
       if (await users.emailExists(body.email)) throw conflict("An account with this email already exists. Sign in first, then open the link again.", "email_taken");
-      const problem = checkJoinOrg(hostOrg, await orgs.findIdByName(body.company));
+      const claimed = await orgs.findByName(body.company);
+      if (claimed && !canJoinOrg(claimed, body.email)) throw companyTaken(claimed.name);
+      const problem = checkJoinOrg(hostOrg, claimed?.id);
       if (problem) throw inviteRefused(problem);
       person = await users.create({ ...body, passwordHash: await hashPassword(body.password) });
       await auth.signIn(req, res, person.id);
