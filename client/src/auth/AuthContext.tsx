@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { Me } from "@confer/shared";
 import { ApiRequestError, fetchMe, logout } from "../api/index.ts";
 import { clearOfflineCaches } from "../pwa/caches.ts";
+import { forgetAllLocalCopies } from "../collab/localCopies.ts";
 import { readLastMe, writeLastMe } from "./lastMe.ts";
 
 /** Where the app stands on who is signed in. */
@@ -62,7 +63,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async () => {
     await logout();
     writeLastMe(undefined);
-    await clearOfflineCaches();
+    await Promise.all([clearOfflineCaches(), forgetAllLocalCopies()]);
     setState({ status: "signed-out" });
   }, []);
 

@@ -5,6 +5,7 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import { closeEventFor, CloseCodes, NOTICE_MESSAGE, readNotice, type CloseEvent, type Me, type Role } from "@confer/shared";
 import { describeConnection, type ConnectionStatus } from "./status.ts";
 import { readUnsynced, writeUnsynced } from "./unsynced.ts";
+import { localCopyName } from "./localCopies.ts";
 
 /** After this long without a connection we say "Offline" instead of "Reconnecting…". */
 const OFFLINE_AFTER_MS = 4000;
@@ -69,7 +70,7 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
   useEffect(() => {
     if (!enabled) return;
     const ydoc = new Y.Doc();
-    const persistence = new IndexeddbPersistence(`confer:${docId}`, ydoc);
+    const persistence = new IndexeddbPersistence(localCopyName(me.id, docId), ydoc);
     // `notices=1` asks the server for Confer's access notices (role changes) on the same socket.
     const provider = new WebsocketProvider(`${wsOrigin()}/collab`, docId, ydoc, { maxBackoffTime: 5000, params: { notices: "1" } });
     provider.messageHandlers[NOTICE_MESSAGE] = (_encoder, decoder) => {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import type { EditorView } from "prosemirror-view";
 import { clearDocument } from "y-indexeddb";
+import { localCopyName } from "../collab/localCopies.ts";
 import { CloseCodes, UNTITLED, type DocSummary } from "@confer/shared";
 import { ApiRequestError, getDoc, messageOf } from "../api/index.ts";
 import { useAuth, useMe } from "../auth/AuthContext.tsx";
@@ -49,7 +50,7 @@ export function DocPage() {
         if (err instanceof ApiRequestError && err.status === 401) return refresh();
         if (err instanceof ApiRequestError && err.status === 404) {
           // No access (or deleted): this device must not keep a copy either.
-          void clearDocument(`confer:${id}`);
+          void clearDocument(localCopyName(me.id, id));
           return setMeta({ status: "missing", message: err.message });
         }
         setMeta({ status: "error", message: messageOf(err) });
@@ -58,7 +59,7 @@ export function DocPage() {
     return () => {
       cancelled = true;
     };
-  }, [id, refresh]);
+  }, [id, me.id, refresh]);
 
   const enabled = meta.status === "ready" || meta.status === "offline";
   const collab = useCollab(id, me, enabled, meta.status === "offline");
