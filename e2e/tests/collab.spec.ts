@@ -35,6 +35,10 @@ test("two people's browsers edit one document together, live, and offline edits 
   const editorB = b.getByTestId("editor");
   await expect(editorB.locator("h1")).toHaveText("Launch plan");
   await expect(b.getByLabel("Document title")).toHaveValue("Launch plan");
+  // A rename shows on the other open page without a reload.
+  await a.getByLabel("Document title").fill("Launch plan (draft)");
+  await a.getByLabel("Document title").press("Enter");
+  await expect(b.getByLabel("Document title")).toHaveValue("Launch plan (draft)");
   await editorB.locator("h1").click();
   await b.keyboard.press("End");
   await b.keyboard.type(" v2");

@@ -10,7 +10,9 @@ import type { Role } from "./roles.ts";
 export const NOTICE_MESSAGE = 100;
 
 /** Side-channel notices from the server, a union on `type`. */
-export type Notice = { type: "access"; role: Role; readOnly: boolean };
+export type Notice =
+  | { type: "access"; role: Role; readOnly: boolean }
+  | { type: "title"; title: string };
 
 /** Encodes a notice frame. */
 export function writeNotice(notice: Notice): Uint8Array {
@@ -24,7 +26,15 @@ export function writeNotice(notice: Notice): Uint8Array {
 export function readNotice(decoder: decoding.Decoder): Notice | undefined {
   try {
     const value = JSON.parse(decoding.readVarString(decoder)) as Notice;
-    return value && typeof value === "object" && value.type === "access" ? value : undefined;
+    if (!value || typeof value !== "object") return undefined;
+    switch (value.type) {
+      case "access":
+        return typeof value.role === "string" && typeof value.readOnly === "boolean" ? value : undefined;
+      case "title":
+        return typeof value.title === "string" ? value : undefined;
+      default:
+        return undefined;
+    }
   } catch {
     return undefined;
   }

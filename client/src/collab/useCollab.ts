@@ -32,6 +32,8 @@ export interface CollabState {
   localLoaded: boolean;
   /** The role and read-only state the sync server last announced, live (e.g. after a role change). */
   access: { role: Role; readOnly: boolean } | undefined;
+  /** The title as last announced by the server (someone renamed the document while it was open). */
+  liveTitle: string | undefined;
 }
 
 /** The WebSocket origin of this page: ws://host or wss://host. */
@@ -56,6 +58,7 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
   const [transientReason, setTransientReason] = useState<string>();
   const [localLoaded, setLocalLoaded] = useState(false);
   const [access, setAccess] = useState<{ role: Role; readOnly: boolean }>();
+  const [liveTitle, setLiveTitle] = useState<string>();
 
   useEffect(() => {
     const update = () => setOnline(navigator.onLine);
@@ -76,6 +79,7 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
     provider.messageHandlers[NOTICE_MESSAGE] = (_encoder, decoder) => {
       const notice = readNotice(decoder);
       if (notice?.type === "access") setAccess({ role: notice.role, readOnly: notice.readOnly });
+      else if (notice?.type === "title") setLiveTitle(notice.title);
     };
     let forgotten = false;
     let count = readUnsynced(docId);
@@ -174,5 +178,5 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
     unsynced,
     finalClose,
   });
-  return { session, status, finalClose, transientReason, localLoaded, access };
+  return { session, status, finalClose, transientReason, localLoaded, access, liveTitle };
 }

@@ -84,6 +84,12 @@ export function DocPage() {
     if (title) document.title = `${title} — Confer`;
   }, [title]);
 
+  // Someone renamed the document while it is open here.
+  const liveTitle = collab.liveTitle;
+  useEffect(() => {
+    if (liveTitle !== undefined) setMeta((m) => (m.status === "ready" ? { ...m, doc: { ...m.doc, title: liveTitle } } : m));
+  }, [liveTitle]);
+
   useEffect(() => {
     if (!collab.session) return;
     window.__confer = { ydoc: collab.session.ydoc, provider: collab.session.provider, view };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
-import { CloseCodes, type CloseEvent } from "@confer/shared";
+import { CloseCodes, type CloseEvent, type Notice } from "@confer/shared";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Authenticator } from "../auth/session.ts";
@@ -206,6 +206,12 @@ export class CollabServer {
         conn.setRole(doc.role, mode);
       }
     }
+  }
+
+  /** Sends a notice to every connection of a document that asked for notices. */
+  async notifyAll(docId: string, notice: Notice): Promise<void> {
+    const room = await this.rooms.get(docId)?.catch(() => undefined);
+    for (const conn of room?.connections ?? []) conn.notify(notice);
   }
 
   /** Connections currently open to a document, by user id; used for presence. */

@@ -45,8 +45,10 @@ export function docRoutes({ documents, collab }: Services): Router {
   r.patch("/docs/:id", async (req, res) => {
     const doc = await authorize(req, "rename");
     const body = parseBody(UpdateDocRequest, req.body);
-    await documents.rename(doc.id, body.title || UNTITLED);
-    res.json(toSummary((await authorize(req, "read"))));
+    const title = body.title || UNTITLED;
+    await documents.rename(doc.id, title);
+    await collab.notifyAll(doc.id, { type: "title", title });
+    res.json(toSummary(await authorize(req, "read")));
   });
 
   r.delete("/docs/:id", async (req, res) => {
