@@ -35,10 +35,6 @@ test("two people's browsers edit one document together, live, and offline edits 
   const editorB = b.getByTestId("editor");
   await expect(editorB.locator("h1")).toHaveText("Launch plan");
   await expect(b.getByLabel("Document title")).toHaveValue("Launch plan");
-  // A rename shows on the other open page without a reload.
-  await a.getByLabel("Document title").fill("Launch plan (draft)");
-  await a.getByLabel("Document title").press("Enter");
-  await expect(b.getByLabel("Document title")).toHaveValue("Launch plan (draft)");
   await editorB.locator("h1").click();
   await b.keyboard.press("End");
   await b.keyboard.type(" v2");
@@ -72,6 +68,11 @@ test("two people's browsers edit one document together, live, and offline edits 
   await ctxB.setOffline(false);
   await expect(b.getByTestId("connection-status")).toContainText(/connected|saved/i, { timeout: 20_000 });
   await expect(a.getByTestId("editor").locator("h1")).toHaveText("Launch plan v2 (offline draft)");
+
+  // A rename shows on the other open page without a reload.
+  await a.getByLabel("Document title").fill("Launch plan, final");
+  await a.getByLabel("Document title").press("Enter");
+  await expect(b.getByLabel("Document title")).toHaveValue("Launch plan, final");
 
   // The documents list shows it, most recently edited first.
   await a.goto("/");
