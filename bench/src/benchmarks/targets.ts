@@ -1,0 +1,47 @@
+import { ms, printTable, ratio, bytes } from "../lib/format.ts";
+import type { FanoutResults, FanoutScenario } from "./fanout.ts";
+import type { IdleMemoryResult } from "./idleMemory.ts";
+import type { TraceResult } from "./traceReplay.ts";
+import type { ServerKind } from "../lib/serverKinds.ts";
+
+/** Everything a run measured, for the targets table. */
+export interface RunResults {
+  traces?: TraceResult[];
+  fanout?: { scenario: FanoutScenario; results: FanoutResults }[];
+  idle?: Partial<Record<ServerKind, IdleMemoryResult | { error: string }>>;
+}
+
+const ok = (met: boolean | undefined) => (met === undefined ? "–" : met ? "met" : "MISSED");
+
+function p99(results: FanoutResults, kind: ServerKind): number | undefined {
+  const r = results[kind];
+  return r && !("error" in r) ? r.pooled.p99 : undefined;
+}
+
+/** Prints Confer's targets with the measured value and whether each was met. */
+export function printTargets(r: RunResults): void {
+  const rows: string[][] = [];
+  for (const t of r.traces ?? []) {
+    const c = t.servers.confer;
+    if (!c || "error" in c) continue;
+    const x = c.totalMs / t.floor.ms;
+    rows.push([`trace replay ${t.trace} within 2× in-process floor`, `${ratio(x)} (${ms(c.totalMs)} vs ${ms(t.floor.ms)})`, ok(x <= 2)]);
+  }
+  for (const { scenario, results } of r.fanout ?? []) {
+    if (scenario.name.includes("stress")) continue;
+    const c = p99(results, "confer");
+    const h = p99(results, "hocuspocus");
+    const y = p99(results, "y-websocket-server");
+    if (c === undefined) continue;
+    if (h !== undefined) rows.push([`${scenario.name}: p99 better than Hocuspocus`, `${ms(c)} vs ${ms(h)}`, ok(c < h)]);
+    if (y !== undefined) rows.push([`${scenario.name}: p99 no worse than @y/websocket-server`, `${ms(c)} vs ${ms(y)}`, ok(c <= y)]);
+    if (scenario.docs === 1 && scenario.clients >= 200) rows.push([`${scenario.name}: p99 < 100 ms`, ms(c), ok(c < 100)]);
+  }
+  const idle = r.idle?.confer;
+  if (idle && !("error" in idle)) {
+    rows.push(["memory per loaded idle small document < 50 kB (no connection)", `${bytes(idle.idle.heap)} heap`, ok(idle.idle.heap < 50_000)]);
+    rows.push(["memory per loaded small document < 50 kB (with its idle connection)", `${bytes(idle.connected.heap)} heap`, ok(idle.connected.heap < 50_000)]);
+    rows.push(["idle documents unloaded", `${idle.later.loaded} of ${idle.docs} still loaded after ${ms(idle.later.afterMs)}`, ok(idle.later.loaded === 0)]);
+  }
+  printTable("Targets (Confer)", ["target", "measured", "verdict"], rows);
+}
