@@ -37,10 +37,10 @@ export interface ConferServer {
 
 /** Builds and starts the server: REST API, sync endpoint and (when built) the client, on one port. */
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<ConferServer> {
-  const db = await openDatabase(config.dataDir);
+  const { db, sqlite } = await openDatabase(config.dataDir);
   const users = new UserStore(db);
   const documents = new DocumentStore(db);
-  const storage = new DocumentStorage(db);
+  const storage = new DocumentStorage(db, sqlite);
   const auth = new Authenticator(new SessionStore(db, config.sessionDays), users);
   const collab = new CollabServer({ config, log, auth, documents, storage });
   const services: Services = {

@@ -7,11 +7,17 @@ import { migrations } from "./migrations.ts";
 
 export type DB = Kysely<Database>;
 
+/** The typed query layer, and the raw handle behind it for the one hot path (the update log). */
+export interface OpenedDatabase {
+  db: DB;
+  sqlite: SQLite.Database;
+}
+
 /**
  * Opens (creating if needed) the SQLite database under `dataDir` and migrates it.
  * WAL with synchronous=FULL: a committed write survives a process crash and a power loss.
  */
-export async function openDatabase(dataDir: string): Promise<DB> {
+export async function openDatabase(dataDir: string): Promise<OpenedDatabase> {
   fs.mkdirSync(dataDir, { recursive: true });
   const sqlite = new SQLite(path.join(dataDir, "confer.sqlite"));
   sqlite.pragma("journal_mode = WAL");
@@ -22,7 +28,7 @@ export async function openDatabase(dataDir: string): Promise<DB> {
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) throw error;
-  return db;
+  return { db, sqlite };
 }
 
 /** Current time as the ISO string every timestamp column holds. */
