@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "./roles.ts";
+import { SignupRequest } from "./contracts.ts";
 
 const RoleEnum = z.enum(ROLES, { errorMap: () => ({ message: "Role must be owner, editor or viewer." }) });
 
@@ -71,13 +72,8 @@ export const InviteLanding = z.object({
 });
 export type InviteLanding = z.infer<typeof InviteLanding>;
 
-/** Body of `POST /api/invites/:token/accept` for a person without an account; empty when signed in. */
-export const AcceptInviteRequest = z.object({
-  name: z.string().trim().min(1, "Name is required.").max(100, "Name must be at most 100 characters."),
-  email: z.string().trim().toLowerCase().email("Enter a valid email address.").max(254),
-  password: z.string().min(8, "Password must be at least 8 characters.").max(200),
-  company: z.string().trim().min(1, "Company is required.").max(100, "Company must be at most 100 characters."),
-});
+/** Body of `POST /api/invites/:token/accept` for a person without an account (the sign-up fields); empty when signed in. */
+export const AcceptInviteRequest = SignupRequest;
 export type AcceptInviteRequest = z.infer<typeof AcceptInviteRequest>;
 export const AcceptedInvite = z.object({ docId: z.string(), role: RoleEnum });
 
