@@ -22,6 +22,7 @@ import { Authenticator } from "./auth/session.ts";
 import { CollabServer } from "./collab/CollabServer.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { originCheck } from "./http/origin.ts";
+import { requestLog } from "./http/requestLog.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { docRoutes } from "./routes/docs/index.ts";
 import type { Services } from "./services.ts";
@@ -80,6 +81,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   const api = express.Router();
+  api.use(requestLog(log));
   api.use(express.json({ limit: "100kb" }));
   api.use(originCheck(config.publicUrl));
   api.use(auth.middleware());

@@ -38,6 +38,7 @@ export class Room {
   private logLength = 0;
   private lastId = 0;
   private failed = false;
+  private closed = false;
   /** Called when the room can no longer persist and must be dropped from memory. */
   onFailure: (() => void) | undefined;
 
@@ -59,7 +60,8 @@ export class Room {
     room.lastId = stored.lastId;
     room.doc.on("update", (update: Uint8Array, origin: unknown) => room.onDocUpdate(update, origin));
     room.awareness.on("update", (changes: AwarenessChanges, origin: unknown) => room.onAwarenessUpdate(changes, origin));
-    if (room.logLength >= opts.compactAfterUpdates) room.enqueue(() => room.compact());
+    // A long log left by a crash is folded soon, but not ahead of the first client's sync reply.
+    if (room.logLength >= opts.compactAfterUpdates) setTimeout(() => room.enqueue(() => room.compact()), 1000).unref();
     return room;
   }
 
@@ -192,7 +194,7 @@ export class Room {
 
   /** Folds the update log into one snapshot. */
   private async compact(): Promise<void> {
-    if (this.failed || this.logLength === 0) return;
+    if (this.failed || this.closed || this.logLength === 0) return;
     const started = performance.now();
     const entries = this.logLength;
     await this.opts.storage.compact(this.docId, Y.encodeStateAsUpdate(this.doc), this.lastId);
@@ -213,6 +215,7 @@ export class Room {
     this.enqueue(() => this.flush());
     this.enqueue(() => this.compact());
     await this.chain;
+    this.closed = true;
     this.awareness.destroy();
     this.doc.destroy();
   }
