@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
-import { AcceptInviteRequest } from "@confer/shared";
 import { acceptInvite, ApiRequestError, messageOf } from "../api/index.ts";
-import { Field } from "../components/Field.tsx";
+import { readSignupFields, SignupFields } from "../components/SignupFields.tsx";
 import { isDeadLink } from "./inviteProblem.ts";
 
 interface InviteGuestFormProps {
@@ -22,17 +21,8 @@ export function InviteGuestForm({ token, loginHref, onJoined, onDeadLink }: Invi
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const parsed = AcceptInviteRequest.safeParse({
-      name: form.get("name"),
-      email: form.get("email"),
-      password: form.get("password"),
-      company: form.get("company"),
-    });
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "Check the form and try again.");
-      return;
-    }
+    const parsed = readSignupFields(e.currentTarget);
+    if ("error" in parsed) return setError(parsed.error);
     setBusy(true);
     setError(undefined);
     setEmailTaken(false);
@@ -49,10 +39,7 @@ export function InviteGuestForm({ token, loginHref, onJoined, onDeadLink }: Invi
 
   return (
     <form className="auth-form" onSubmit={(e) => void onSubmit(e)} noValidate>
-      <Field label="Name" name="name" autoComplete="name" required autoFocus maxLength={100} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 8 characters." />
-      <Field label="Company" name="company" autoComplete="organization" required maxLength={100} hint="Shown next to your name, marked external." />
+      <SignupFields companyHint="Shown next to your name, marked external." />
       {error && (
         <p role="alert" className="form-error">
           {error}

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
-import { SignupRequest } from "@confer/shared";
 import { messageOf, signup } from "../api/index.ts";
 import { useAuth } from "../auth/AuthContext.tsx";
 import { nextPath } from "../auth/RequireAuth.tsx";
-import { Field } from "../components/Field.tsx";
+import { readSignupFields, SignupFields } from "../components/SignupFields.tsx";
 import { AuthLayout } from "./AuthLayout.tsx";
 
 /** Create an account: name, email, password and company (the company others see beside your name). */
@@ -19,17 +18,8 @@ export function SignupPage() {
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const parsed = SignupRequest.safeParse({
-      name: form.get("name"),
-      email: form.get("email"),
-      password: form.get("password"),
-      company: form.get("company"),
-    });
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "Check the form and try again.");
-      return;
-    }
+    const parsed = readSignupFields(e.currentTarget);
+    if ("error" in parsed) return setError(parsed.error);
     setBusy(true);
     setError(undefined);
     try {
@@ -52,10 +42,7 @@ export function SignupPage() {
       }
     >
       <form className="auth-form" onSubmit={(e) => void onSubmit(e)} noValidate>
-        <Field label="Name" name="name" autoComplete="name" required autoFocus maxLength={100} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 8 characters." />
-        <Field label="Company" name="company" autoComplete="organization" required maxLength={100} hint="Shown next to your name to people from other companies." />
+        <SignupFields companyHint="Shown next to your name to people from other companies." />
         {error && (
           <p role="alert" className="form-error">
             {error}
