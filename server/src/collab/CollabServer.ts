@@ -33,6 +33,8 @@ export class CollabServer {
   private readonly rooms = new Map<string, Promise<Room>>();
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  /** Bumped by every `refreshAccess`, so a connection authorised just before a change re-checks after joining. */
+  private readonly accessEpochs = new Map<string, number>();
   private readonly log: Logger;
   private closing = false;
 
@@ -102,6 +104,7 @@ export class CollabServer {
     });
 
     try {
+      const epoch = this.accessEpochs.get(docId) ?? 0;
       const user = await this.deps.auth.userFor(req);
       if (!user) return refuse(CloseCodes.Unauthorized);
       const doc = ID_PATTERN.test(docId) ? await this.deps.documents.findFor(docId, user.id) : undefined;
@@ -118,6 +121,8 @@ export class CollabServer {
       conn = new Connection(ws, user, doc.role!, mode, identity, this.log.child({ doc: docId }), wantsNotices);
       room = loaded;
       room.join(conn);
+      // The role may have changed while this connection was being authorised.
+      if ((this.accessEpochs.get(docId) ?? 0) !== epoch) await this.refreshAccess(docId, user.id);
       for (const bytes of early) room.receive(conn, bytes);
       early.length = 0;
     } catch (err) {
@@ -163,6 +168,7 @@ export class CollabServer {
   private async unload(room: Room): Promise<void> {
     if (this.rooms.get(room.docId) === undefined) return;
     this.rooms.delete(room.docId);
+    this.accessEpochs.delete(room.docId);
     const done = room.close().catch((err: unknown) => this.log.error({ err, doc: room.docId }, "unload failed"));
     this.unloading.set(room.docId, done);
     await done;
@@ -190,6 +196,7 @@ export class CollabServer {
    * Resolves once every affected connection has been updated.
    */
   async refreshAccess(docId: string, userId?: string): Promise<void> {
+    this.accessEpochs.set(docId, (this.accessEpochs.get(docId) ?? 0) + 1);
     const entry = this.rooms.get(docId);
     if (!entry) return;
     const room = await entry.catch(() => undefined);

@@ -101,7 +101,8 @@ export class Room {
           return;
         case "update":
           if (conn.mode !== "write") {
-            conn.refused("update from a read-only connection");
+            // A viewer's client answers the handshake with an (empty) SyncStep2: drop it quietly.
+            if (msg.update.length > 2) conn.refused("update from a read-only connection");
             return;
           }
           {
