@@ -102,6 +102,8 @@ export class DocumentStorage {
         .execute();
       await trx.deleteFrom("doc_updates").where("doc_id", "=", docId).where("id", "<=", upToId).execute();
     });
+    // Give the pages the log used back to the file system, a bounded amount at a time.
+    this.sqlite.pragma("incremental_vacuum(4096)");
   }
 }
 

@@ -20,7 +20,11 @@ export interface OpenedDatabase {
 export async function openDatabase(dataDir: string): Promise<OpenedDatabase> {
   fs.mkdirSync(dataDir, { recursive: true });
   const sqlite = new SQLite(path.join(dataDir, "confer.sqlite"));
+  // Takes effect on a new database: freed pages (compacted logs) can then be returned to the disk.
+  sqlite.pragma("auto_vacuum = INCREMENTAL");
   sqlite.pragma("journal_mode = WAL");
+  // The WAL is reused after each checkpoint; past this size it is truncated back.
+  sqlite.pragma("journal_size_limit = 4194304");
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
