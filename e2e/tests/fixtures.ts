@@ -70,6 +70,7 @@ export const test = base.extend<object, { server: ServerProcess }>({
       await server.start();
       await use(server);
       await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: "worker" },
   ],

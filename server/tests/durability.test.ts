@@ -1,15 +1,24 @@
 import { afterEach, describe, expect, it } from "vitest";
+import fs from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { connect, createDoc, signup, spawnServer, synced, tempDir, waitFor } from "./helpers.ts";
 
 const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill("SIGKILL");
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) {
+    if (c.exitCode === null && c.signalCode === null) {
+      c.kill("SIGKILL");
+      await new Promise((r) => c.once("exit", r));
+    }
+  }
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
 describe("durability", () => {
   it("an edit that reached other clients survives kill -9 of the server", async () => {
     const dataDir = tempDir();
+    dirs.push(dataDir);
     const first = await spawnServer(dataDir);
     children.push(first.child);
     const alice = await signup(first.url);
@@ -35,6 +44,7 @@ describe("durability", () => {
 
   it("graceful shutdown (SIGTERM) flushes and compacts; sessions survive the restart", async () => {
     const dataDir = tempDir();
+    dirs.push(dataDir);
     const first = await spawnServer(dataDir);
     children.push(first.child);
     const alice = await signup(first.url);

@@ -17,7 +17,14 @@ export function tempDir(prefix = "confer-test-"): string {
 export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDir()): Promise<ConferServer & { dataDir: string }> {
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
   const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
-  return Object.assign(server, { dataDir });
+  const close = server.close;
+  return Object.assign(server, {
+    dataDir,
+    close: async () => {
+      await close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
 }
 
 let counter = 0;
