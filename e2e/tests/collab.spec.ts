@@ -9,6 +9,7 @@ test("two people's browsers edit one document together, live, and offline edits 
 
   // Sign up and create a document.
   await signUp(a, alice);
+  await expect(a.getByText("No documents yet")).toBeVisible();
   await snap(a, "01-documents-empty");
   await a.getByRole("button", { name: "New document" }).click();
   await expect(a).toHaveURL(/\/d\/[A-Za-z0-9_-]+$/);
