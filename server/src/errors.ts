@@ -18,6 +18,13 @@ export const forbidden = (message = "You are not allowed to do that.") => new Ht
 export const notFound = (message = "Not found.") => new HttpError(404, "not_found", message);
 export const conflict = (message: string, id = "conflict") => new HttpError(409, id, message);
 
+/** Refusal for naming an existing company without an email address of its domain. */
+export const companyTaken = (company: string) =>
+  conflict(
+    `${company} already has an organisation here, and your email address is not from its domain. Sign up with your work email, or enter your own company's name.`,
+    "company_taken",
+  );
+
 /** Turns any error into `{ error: { id, message } }`; never leaks a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {

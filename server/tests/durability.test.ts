@@ -15,12 +15,17 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** A server process on a fresh data directory, cleaned up after the test. */
+async function serverOn(dataDir: string = tempDir()) {
+  if (!dirs.includes(dataDir)) dirs.push(dataDir);
+  const server = await spawnServer(dataDir);
+  children.push(server.child);
+  return { ...server, dataDir };
+}
+
 describe("durability", () => {
   it("an edit that reached other clients survives kill -9 of the server", async () => {
-    const dataDir = tempDir();
-    dirs.push(dataDir);
-    const first = await spawnServer(dataDir);
-    children.push(first.child);
+    const first = await serverOn();
     const alice = await signup(first.url);
     const docId = await createDoc(first.url, alice);
     const writer = connect(first.url, docId, alice.cookie);
@@ -34,8 +39,7 @@ describe("durability", () => {
     writer.destroy();
     watcher.destroy();
 
-    const second = await spawnServer(dataDir);
-    children.push(second.child);
+    const second = await serverOn(first.dataDir);
     const reader = connect(second.url, docId, alice.cookie);
     await synced(reader.provider);
     expect(reader.text.toString()).toBe("written just before the crash");
@@ -43,10 +47,7 @@ describe("durability", () => {
   });
 
   it("graceful shutdown (SIGTERM) flushes and compacts; sessions survive the restart", async () => {
-    const dataDir = tempDir();
-    dirs.push(dataDir);
-    const first = await spawnServer(dataDir);
-    children.push(first.child);
+    const first = await serverOn();
     const alice = await signup(first.url);
     const docId = await createDoc(first.url, alice);
     const writer = connect(first.url, docId, alice.cookie);
@@ -58,8 +59,7 @@ describe("durability", () => {
     expect(code).toBe(0);
     writer.destroy();
 
-    const second = await spawnServer(dataDir);
-    children.push(second.child);
+    const second = await serverOn(first.dataDir);
     const reader = connect(second.url, docId, alice.cookie);
     await synced(reader.provider);
     expect(reader.text.toString()).toBe(Array.from({ length: 50 }, (_, i) => `${i} `).join(""));

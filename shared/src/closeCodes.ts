@@ -13,7 +13,6 @@ export const CloseCodes = {
   AccessRevoked: { code: 4410, reason: "You no longer have access to this document.", final: true },
   NotFound: { code: 4404, reason: "This document does not exist or was deleted.", final: true },
   BadOrigin: { code: 4400, reason: "This page is not allowed to connect to the server.", final: true },
-  MessageTooBig: { code: 4413, reason: "A change was too large to send.", final: false },
   ShuttingDown: { code: 4503, reason: "The server is restarting.", final: false },
 } as const satisfies Record<string, CloseEvent>;
 

@@ -42,17 +42,6 @@ export class DocumentStore {
     return row && toMeta(row);
   }
 
-  /** The role `userId` holds in `docId`, if any. */
-  async roleOf(docId: string, userId: string): Promise<Role | undefined> {
-    const row = await this.db
-      .selectFrom("document_members")
-      .select("role")
-      .where("doc_id", "=", docId)
-      .where("user_id", "=", userId)
-      .executeTakeFirst();
-    return row?.role as Role | undefined;
-  }
-
   /** One document with its owner's name and the role `userId` holds in it (undefined if none). */
   async findFor(docId: string, userId: string): Promise<(DocumentMeta & { ownerName: string; role: Role | undefined }) | undefined> {
     const row = await this.db

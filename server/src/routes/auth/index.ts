@@ -4,7 +4,7 @@ import { LoginRequest, SignupRequest, type Me } from "@confer/shared";
 import type { Services } from "../../services.ts";
 import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
-import { conflict, HttpError } from "../../errors.ts";
+import { companyTaken, conflict, HttpError } from "../../errors.ts";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../../auth/password.ts";
 import { requireUser } from "../../auth/session.ts";
 import { canJoinOrg } from "../../policies/index.ts";
@@ -22,13 +22,6 @@ const tooMany = (message: string) => ({
 });
 
 /** Sign up, sign in, sign out and `GET /api/me`. */
-/** Refusal for naming an existing company without an email address of its domain. */
-export const companyTaken = (company: string) =>
-  conflict(
-    `${company} already has an organisation here, and your email address is not from its domain. Sign up with your work email, or enter your own company's name.`,
-    "company_taken",
-  );
-
 export function authRoutes({ users, orgs, auth }: Services): Router {
   const r = Router();
   const loginLimit = rateLimit(tooMany("Too many failed sign-in attempts. Wait a few minutes and try again."));

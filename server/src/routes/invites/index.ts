@@ -5,9 +5,8 @@ import type { Services } from "../../services.ts";
 import type { InviteRow } from "../../store/invites.ts";
 import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
-import { conflict, HttpError, notFound } from "../../errors.ts";
+import { companyTaken, conflict, HttpError, notFound } from "../../errors.ts";
 import { hashPassword } from "../../auth/password.ts";
-import { companyTaken } from "../auth/index.ts";
 import { canGrant, canJoinOrg, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
 import { authorizeDoc } from "../docAccess.ts";
 
