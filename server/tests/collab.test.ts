@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { CloseCodes } from "@confer/shared";
-import { api, connect, createDoc, signup, startTestServer, synced, waitFor, type TestUser } from "./helpers.ts";
+import { api, connect, createDoc, signup, startTestServer, synced, upgradeStatus, waitFor, type TestUser } from "./helpers.ts";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
@@ -55,34 +55,31 @@ describe("sync server", () => {
     await waitFor(() => b.text.toString() === "before" && b.doc.getMap("meta").get("k") === "v", "initial state");
   });
 
-  it("refuses a person who is not a member with 4403 and sends no document data", async () => {
+  it("refuses a person who is not a member with HTTP 403 before upgrading", async () => {
     const docId = await createDoc(server.url, alice);
     const a = track(connect(server.url, docId, alice.cookie));
     await synced(a.provider);
     a.text.insert(0, "secret");
     const mallory = await signup(server.url, { name: "Mallory", company: "Evil" });
-    const { ws, received } = await rawSocket(docId, mallory.cookie);
-    const code = await new Promise<number>((resolve) => ws.once("close", (c) => resolve(c)));
-    expect(code).toBe(CloseCodes.Forbidden.code);
-    expect(received).toHaveLength(0);
+    expect(await upgradeStatus(server.url, docId, mallory.cookie)).toBe(403);
+    expect(await upgradeStatus(server.url, docId, alice.cookie)).toBe(101); // positive control
   });
 
-  it("refuses a connection without a session (4401) and an unknown document (4404)", async () => {
+  it("refuses a connection without a session (HTTP 401) and an unknown document (HTTP 404)", async () => {
     const docId = await createDoc(server.url, alice);
+    expect(await upgradeStatus(server.url, docId)).toBe(401);
+    expect(await upgradeStatus(server.url, docId, "confer_sid=not-a-session")).toBe(401);
+    expect(await upgradeStatus(server.url, "doesNotExist123", alice.cookie)).toBe(404);
+    expect(await upgradeStatus(server.url, "bad%ZZid", alice.cookie)).toBe(400);
+    // A stock client refused at the upgrade never gets any document data.
     const anon = track(connect(server.url, docId, undefined));
-    await waitFor(() => anon.closes.includes(CloseCodes.Unauthorized.code), "4401");
-    const missing = track(connect(server.url, "doesNotExist123", alice.cookie));
-    await waitFor(() => missing.closes.includes(CloseCodes.NotFound.code), "4404");
+    await waitFor(() => anon.closes.length > 0, "refused");
     expect(anon.doc.getText("t").length).toBe(0);
   });
 
   it("refuses a WebSocket from another site's page", async () => {
     const docId = await createDoc(server.url, alice);
-    const ws = new WebSocket(`${server.url.replace("http", "ws")}/collab/${docId}`, {
-      headers: { cookie: alice.cookie, origin: "https://evil.example" },
-    });
-    const status = await new Promise<number>((resolve) => ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0)));
-    expect(status).toBe(403);
+    expect(await upgradeStatus(server.url, docId, alice.cookie, { origin: "https://evil.example" })).toBe(403);
   });
 
   it("survives random and truncated frames with the document intact", async () => {

@@ -116,6 +116,26 @@ export function connect(baseUrl: string, docId: string, cookie: string | undefin
   };
 }
 
+/**
+ * Tries a WebSocket upgrade to a document and returns the HTTP status it got: 101 when admitted
+ * (the socket is closed again), else the refusal (401, 403, 404...).
+ */
+export async function upgradeStatus(baseUrl: string, docId: string, cookie?: string, headers: Record<string, string> = {}): Promise<number> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/collab/${docId}`, { headers: { ...headers, ...(cookie ? { cookie } : {}) } });
+  return new Promise<number>((resolve, reject) => {
+    ws.once("unexpected-response", (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.destroy();
+      ws.terminate();
+    });
+    ws.once("open", () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.once("error", (err) => reject(err));
+  });
+}
+
 /** Waits until `check` returns truthy, polling; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

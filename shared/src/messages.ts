@@ -11,7 +11,13 @@ export const NOTICE_MESSAGE = 100;
 
 /** Side-channel notices from the server, a union on `type`. */
 export type Notice =
-  | { type: "access"; role: Role; readOnly: boolean }
+  | {
+      type: "access";
+      role: Role;
+      readOnly: boolean;
+      /** Present (true) when the page's schema is older than the server's: read-only until it reloads. */
+      outdated?: true;
+    }
   | { type: "title"; title: string };
 
 /** Encodes a notice frame. */

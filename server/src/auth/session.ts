@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Request, RequestHandler, Response } from "express";
-import type { SessionStore } from "../store/sessions.ts";
+import type { SessionInfo, SessionStore } from "../store/sessions.ts";
 import type { User, UserStore } from "../store/users.ts";
 import { unauthorized } from "../errors.ts";
 
@@ -42,10 +42,21 @@ export class Authenticator {
   ) {}
 
   async userFor(req: IncomingMessage): Promise<User | undefined> {
+    return (await this.sessionFor(req))?.user;
+  }
+
+  /** The signed-in user with the session they are signed in with (for connections that must end with it). */
+  async sessionFor(req: IncomingMessage): Promise<{ user: User; session: SessionInfo } | undefined> {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!token || token.length > 200) return undefined;
-    const userId = await this.sessions.userIdFor(token);
-    return userId ? this.users.findById(userId) : undefined;
+    const session = await this.sessions.lookup(token);
+    const user = session && (await this.users.findById(session.userId));
+    return user && session ? { user, session } : undefined;
+  }
+
+  /** Whether a session (by its stored id) is still live. */
+  isLive(idHash: string): Promise<boolean> {
+    return this.sessions.isLive(idHash);
   }
 
   /** Middleware that sets `req.user` when a valid session cookie is present. */
@@ -66,10 +77,12 @@ export class Authenticator {
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: "lax", secure: req.secure, path: "/", expires: expiresAt });
   }
 
-  async signOut(req: Request, res: Response): Promise<void> {
+  /** Ends the request's session and clears its cookie; returns the ended session's id, if there was one. */
+  async signOut(req: Request, res: Response): Promise<string | undefined> {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (token) await this.sessions.destroy(token);
+    const ended = token ? await this.sessions.destroy(token) : undefined;
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: req.secure, path: "/" });
+    return ended;
   }
 }
 

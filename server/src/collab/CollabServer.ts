@@ -6,188 +6,185 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Authenticator } from "../auth/session.ts";
 import type { DocumentStore } from "../store/documents.ts";
-import type { DocumentStorage } from "../store/DocumentStorage.ts";
-import { isAllowedOrigin } from "../http/origin.ts";
 import { syncMode } from "../policies/index.ts";
-import { ID_PATTERN } from "../store/ids.ts";
+import { admit, refuseUpgrade, type Admitted } from "./admission.ts";
 import { Connection } from "./Connection.ts";
-import { Room } from "./Room.ts";
+import { ByteMeter, EarlyFrames } from "./EarlyFrames.ts";
+import type { Room, RoomStats } from "./Room.ts";
+import type { RoomStorage } from "./RoomLog.ts";
+import { RoomRegistry, RoomUnavailable } from "./RoomRegistry.ts";
+import { SessionSockets } from "./SessionSockets.ts";
 
-/** Frames a client may send while its document is still loading. */
-const MAX_EARLY_FRAMES = 1000;
+/** Close for a client that sent more than the early-frame bound before its document opened. */
+const TOO_EARLY: CloseEvent = { code: 1008, reason: "Too much was sent before the document opened.", final: false };
+/** Close when a document could not be opened (storage failed); the client retries. */
+const OPEN_FAILED: CloseEvent = { code: 1011, reason: "The server could not open this document.", final: false };
 
 export interface CollabDeps {
   config: Config;
   log: Logger;
   auth: Authenticator;
   documents: DocumentStore;
-  storage: DocumentStorage;
+  storage: RoomStorage;
+}
+
+/** Counts the sync server exposes for health checks and tests. */
+export interface CollabStats {
+  rooms: number;
+  /** Sessions with open connections. */
+  sessions: number;
+  /** Bytes of frames held for connections whose document is still loading, now and at most. */
+  earlyBytes: number;
+  earlyBytesPeak: number;
 }
 
 /**
- * The sync server at `/collab/<docId>`: the y-websocket protocol over y-protocols, with every
- * connection authenticated from its session cookie and authorised by the document policies.
+ * The sync server at `/collab/<docId>`: the y-websocket protocol over y-protocols. Admission is
+ * decided in the HTTP upgrade (session cookie, document, policies); only admitted sockets become
+ * WebSockets. Connections end with their session, their access, or their document.
  */
 export class CollabServer {
   private readonly wss: WebSocketServer;
-  private readonly rooms = new Map<string, Promise<Room>>();
-  private readonly unloading = new Map<string, Promise<void>>();
-  private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
-  /** Bumped by every `refreshAccess`, so a connection authorised just before a change re-checks after joining. */
-  private readonly accessEpochs = new Map<string, number>();
+  private readonly registry: RoomRegistry;
+  private readonly sessions: SessionSockets;
+  private readonly roomOf = new WeakMap<Connection, Room>();
+  private readonly early = new ByteMeter();
   private readonly log: Logger;
+  /** Bumped by every change of access, session or existence, so a connection admitted before it re-checks. */
+  private epoch = 0;
   private closing = false;
 
   constructor(private readonly deps: CollabDeps) {
     this.log = deps.log.child({ component: "collab" });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxMessageBytes });
+    this.registry = new RoomRegistry({
+      storage: deps.storage,
+      log: this.log,
+      compactAfterUpdates: deps.config.compactAfterUpdates,
+      unloadAfterMs: deps.config.unloadAfterMs,
+    });
+    this.sessions = new SessionSockets((conn) => this.disconnect(conn, CloseCodes.SessionEnded));
   }
 
   /** Number of documents held in memory. */
   get loadedDocuments(): number {
-    return this.rooms.size;
+    return this.registry.size;
   }
 
   /** Whether a document is held in memory right now. */
   isLoaded(docId: string): boolean {
-    return this.rooms.has(docId);
+    return this.registry.get(docId) !== undefined;
   }
 
-  /** Handles an HTTP upgrade; anything but `/collab/<id>` from an allowed Origin is refused. */
+  /** Handles an HTTP upgrade: admits it (or answers 4xx) before any WebSocket exists. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
-    const path = (req.url ?? "").split("?")[0] ?? "";
-    const match = /^\/collab\/([^/]+)$/.exec(path);
-    if (!match || this.closing) {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
-      return;
-    }
-    if (!isAllowedOrigin(req, this.deps.config.publicUrl, secure)) {
-      this.log.warn({ origin: req.headers.origin }, "refused WebSocket from another origin");
-      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
-      return;
-    }
-    let docId: string;
-    try {
-      docId = decodeURIComponent(match[1]!);
-    } catch {
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-      return;
-    }
-    const wantsNotices = new URLSearchParams((req.url ?? "").split("?")[1] ?? "").get("notices") === "1";
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.onConnection(ws, req, docId, wantsNotices));
+    // Read nothing from the client until it is admitted and its document is open.
+    socket.pause();
+    const onError = (err: Error) => this.log.debug({ err: err.message }, "socket error during admission");
+    socket.on("error", onError);
+    const epoch = this.epoch;
+    void (async () => {
+      let admission: Admitted | { ok: false; status: number; why: string };
+      try {
+        const { auth, documents, config } = this.deps;
+        admission = this.closing ? { ok: false, status: 503, why: "shutting down" } : await admit(req, secure, { publicUrl: config.publicUrl, auth, documents });
+      } catch (err) {
+        this.log.error({ err }, "could not admit a connection");
+        admission = { ok: false, status: 503, why: "admission failed" };
+      }
+      if (admission.ok && (this.closing || this.registry.isDeleting(admission.docId))) admission = { ok: false, status: this.closing ? 503 : 404, why: "closing or deleted" };
+      if (!admission.ok) {
+        this.log.debug({ status: admission.status, why: admission.why }, "refused WebSocket upgrade");
+        refuseUpgrade(socket, admission.status);
+        return;
+      }
+      const admitted = admission;
+      if (socket.destroyed) return;
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.removeListener("error", onError);
+        this.accept(ws, admitted, epoch);
+      });
+    })();
   }
 
-  private async onConnection(ws: WebSocket, req: IncomingMessage, docId: string, wantsNotices: boolean): Promise<void> {
-    const early: Uint8Array[] = [];
-    let room: Room | undefined;
-    let conn: Connection | undefined;
-    let closed = false;
-    const refuse = (event: CloseEvent) => ws.close(event.code, event.reason);
-
+  private accept(ws: WebSocket, a: Admitted, epoch: number): void {
+    ws.pause();
+    const conn = new Connection(ws, a, this.log.child({ doc: a.docId }), new EarlyFrames(this.deps.config.maxMessageBytes, this.early));
+    this.sessions.add(conn);
     ws.on("message", (data: RawData, isBinary: boolean) => {
+      if (conn.closed) return;
+      if (!isBinary) return conn.refused("text frame");
       const bytes = toBytes(data);
-      if (!isBinary) {
-        conn?.refused("text frame");
-        return;
+      const room = this.roomOf.get(conn);
+      if (room) room.receive(conn, bytes);
+      else if (!conn.early.push(bytes)) {
+        conn.log.warn({ user: conn.user.id }, "too much sent before the document opened; closing");
+        conn.close(TOO_EARLY);
       }
-      if (room && conn) room.receive(conn, bytes);
-      else if (early.length < MAX_EARLY_FRAMES) early.push(bytes);
-      else ws.terminate();
     });
-    ws.on("error", (err) => this.log.warn({ err: err.message, doc: docId }, "socket error"));
+    ws.on("error", (err) => conn.log.warn({ err: err.message }, "socket error"));
     ws.on("close", () => {
-      closed = true;
-      if (room && conn) {
-        room.leave(conn);
-        if (room.connections.size === 0) this.scheduleUnload(room);
-      }
+      conn.closed = true;
+      conn.early.clear();
+      this.sessions.remove(conn);
+      this.roomOf.get(conn)?.leave(conn);
     });
+    void this.join(conn, a.docId, epoch);
+  }
 
+  /** Opens the document for an admitted connection, then lets its waiting frames in. */
+  private async join(conn: Connection, docId: string, epoch: number): Promise<void> {
     try {
-      const epoch = this.accessEpochs.get(docId) ?? 0;
-      const user = await this.deps.auth.userFor(req);
-      if (!user) return refuse(CloseCodes.Unauthorized);
-      const doc = ID_PATTERN.test(docId) ? await this.deps.documents.findFor(docId, user.id) : undefined;
-      if (!doc) return refuse(CloseCodes.NotFound);
-      const mode = syncMode({ user, role: doc.role });
-      if (mode === "none") return refuse(CloseCodes.Forbidden);
-      if (closed) return;
-      const loaded = await this.room(docId);
-      if (closed) {
-        if (loaded.connections.size === 0) this.scheduleUnload(loaded);
+      // Access, sessions or the document changed while this connection was being admitted.
+      if (epoch !== this.epoch) {
+        epoch = this.epoch;
+        if (!(await this.stillAdmitted(conn, docId))) return;
+      }
+      const room = await this.registry.acquire(docId);
+      if (conn.closed) return;
+      room.join(conn);
+      this.roomOf.set(conn, room);
+      for (const frame of conn.early.take()) room.receive(conn, frame);
+      conn.ws.resume();
+      if (epoch !== this.epoch) await this.applyAccess(conn, room);
+    } catch (err) {
+      if (err instanceof RoomUnavailable && err.reason !== "failed") {
+        conn.close(err.reason === "deleted" ? CloseCodes.NotFound : CloseCodes.ShuttingDown);
         return;
       }
-      const identity = { id: user.id, name: user.name, company: user.company, color: user.color, external: user.orgId !== doc.orgId };
-      conn = new Connection(ws, user, doc.role!, mode, identity, this.log.child({ doc: docId }), wantsNotices);
-      room = loaded;
-      room.join(conn);
-      // The role may have changed while this connection was being authorised.
-      if ((this.accessEpochs.get(docId) ?? 0) !== epoch) await this.refreshAccess(docId, user.id);
-      for (const bytes of early) room.receive(conn, bytes);
-      early.length = 0;
-    } catch (err) {
       this.log.error({ err, doc: docId }, "could not open document");
-      ws.close(1011, "The server could not open this document.");
+      conn.close(OPEN_FAILED);
     }
   }
 
-  /** The loaded room of a document, loading it if needed. */
-  private async room(docId: string): Promise<Room> {
-    const timer = this.unloadTimers.get(docId);
-    if (timer) {
-      clearTimeout(timer);
-      this.unloadTimers.delete(docId);
+  /** Whether an admitted connection's session, document and access still hold; closes it if not. */
+  private async stillAdmitted(conn: Connection, docId: string): Promise<boolean> {
+    if (!(await this.deps.auth.isLive(conn.session.idHash))) {
+      conn.close(CloseCodes.SessionEnded);
+      return false;
     }
-    let entry = this.rooms.get(docId);
-    if (!entry) {
-      const { storage, log, config } = this.deps;
-      entry = (async () => {
-        await this.unloading.get(docId);
-        const room = await Room.load({ docId, storage, log: this.log, compactAfterUpdates: config.compactAfterUpdates });
-        room.onFailure = () => this.drop(room);
-        log.debug({ doc: docId }, "document loaded");
-        return room;
-      })();
-      entry.catch(() => this.rooms.delete(docId));
-      this.rooms.set(docId, entry);
+    const doc = await this.deps.documents.findFor(docId, conn.user.id);
+    if (!doc) conn.close(CloseCodes.NotFound);
+    else if (syncMode({ user: conn.user, role: doc.role }) === "none") conn.close(CloseCodes.Forbidden);
+    return !conn.closed;
+  }
+
+  /** Closes a connection and takes it out of its room at once. */
+  private disconnect(conn: Connection, event: CloseEvent): void {
+    conn.close(event);
+    this.roomOf.get(conn)?.leave(conn);
+  }
+
+  /** Re-reads one connection's role and applies it: read-only on or off, or closed with 4410. */
+  private async applyAccess(conn: Connection, room: Room): Promise<void> {
+    const doc = await this.deps.documents.findFor(room.docId, conn.user.id);
+    const mode = syncMode({ user: conn.user, role: doc?.role });
+    if (mode === "none" || !doc?.role) {
+      conn.mode = "read";
+      this.disconnect(conn, CloseCodes.AccessRevoked);
+    } else if (doc.role !== conn.role || mode !== conn.mode) {
+      conn.setRole(doc.role, mode);
     }
-    return entry;
-  }
-
-  private scheduleUnload(room: Room): void {
-    if (this.closing || this.unloadTimers.has(room.docId)) return;
-    const timer = setTimeout(() => {
-      this.unloadTimers.delete(room.docId);
-      if (room.connections.size === 0) void this.unload(room);
-    }, this.deps.config.unloadAfterMs);
-    timer.unref();
-    this.unloadTimers.set(room.docId, timer);
-  }
-
-  /** Flushes, compacts and frees a document nobody is connected to. */
-  private async unload(room: Room): Promise<void> {
-    if (this.rooms.get(room.docId) === undefined) return;
-    this.rooms.delete(room.docId);
-    this.accessEpochs.delete(room.docId);
-    const done = room.close().catch((err: unknown) => this.log.error({ err, doc: room.docId }, "unload failed"));
-    this.unloading.set(room.docId, done);
-    await done;
-    this.unloading.delete(room.docId);
-    this.log.debug({ doc: room.docId }, "document unloaded");
-  }
-
-  /** Drops a room that can no longer store updates; its clients reconnect and resync. */
-  private drop(room: Room): void {
-    this.rooms.delete(room.docId);
-    for (const conn of room.connections) conn.close({ code: 1011, reason: "The server could not save changes.", final: false });
-  }
-
-  /** Closes every connection to a document (e.g. it was deleted) with the given close event. */
-  async closeDocument(docId: string, event: CloseEvent): Promise<void> {
-    const entry = this.rooms.get(docId);
-    if (!entry) return;
-    const room = await entry;
-    for (const conn of room.connections) conn.close(event);
   }
 
   /**
@@ -196,53 +193,55 @@ export class CollabServer {
    * Resolves once every affected connection has been updated.
    */
   async refreshAccess(docId: string, userId?: string): Promise<void> {
-    this.accessEpochs.set(docId, (this.accessEpochs.get(docId) ?? 0) + 1);
-    const entry = this.rooms.get(docId);
-    if (!entry) return;
-    const room = await entry.catch(() => undefined);
-    if (!room) return;
-    for (const conn of [...room.connections]) {
-      if (userId && conn.user.id !== userId) continue;
-      const doc = await this.deps.documents.findFor(docId, conn.user.id);
-      const mode = syncMode({ user: conn.user, role: doc?.role });
-      if (mode === "none" || !doc?.role) {
-        conn.mode = "read";
-        conn.close(CloseCodes.AccessRevoked);
-        room.leave(conn);
-      } else if (doc.role !== conn.role || mode !== conn.mode) {
-        conn.setRole(doc.role, mode);
-      }
+    this.epoch++;
+    const room = this.registry.get(docId);
+    for (const conn of [...(room?.connections ?? [])]) {
+      if (!userId || conn.user.id === userId) await this.applyAccess(conn, room!);
     }
+  }
+
+  /**
+   * Deletes a document's live state and then its stored data: the room is dropped without storing
+   * or folding anything, its sockets are closed with 4404 and nothing more they send is processed,
+   * and `remove` (which deletes the stored rows) runs once the room's last storage call has settled.
+   * No connection can open the document meanwhile.
+   */
+  async deleteDocument(docId: string, remove: () => Promise<void>): Promise<void> {
+    this.epoch++;
+    await this.registry.delete(docId, CloseCodes.NotFound, remove);
+  }
+
+  /** A sign-in session ended (sign-out): closes its connections with 4440. Returns how many. */
+  endSession(idHash: string): number {
+    this.epoch++;
+    return this.sessions.endSession(idHash);
   }
 
   /** Sends a notice to every connection of a document that asked for notices. */
   async notifyAll(docId: string, notice: Notice): Promise<void> {
-    const room = await this.rooms.get(docId)?.catch(() => undefined);
-    for (const conn of room?.connections ?? []) conn.notify(notice);
+    for (const conn of this.registry.get(docId)?.connections ?? []) conn.notify(notice);
   }
 
   /** Connections currently open to a document, by user id; used for presence. */
   async connectedUserIds(docId: string): Promise<Set<string>> {
-    const entry = this.rooms.get(docId);
-    if (!entry) return new Set();
-    const room = await entry;
-    return new Set([...room.connections].map((c) => c.user.id));
+    return new Set([...(this.registry.get(docId)?.connections ?? [])].map((c) => c.user.id));
   }
 
-  /** Graceful shutdown: tells clients to reconnect later, then flushes and compacts every document. */
+  /** Counts for health checks and tests. */
+  stats(): CollabStats {
+    return { rooms: this.registry.size, sessions: this.sessions.size, earlyBytes: this.early.held, earlyBytesPeak: this.early.peak };
+  }
+
+  /** Counts of one document's room, if it is loaded. */
+  roomStats(docId: string): RoomStats | undefined {
+    return this.registry.stats(docId);
+  }
+
+  /** Graceful shutdown: tells clients to reconnect later, then stores and folds every document. */
   async close(): Promise<void> {
     this.closing = true;
-    for (const t of this.unloadTimers.values()) clearTimeout(t);
-    this.unloadTimers.clear();
-    const rooms = await Promise.allSettled([...this.rooms.values()]);
-    await Promise.all(
-      rooms.map(async (r) => {
-        if (r.status !== "fulfilled") return;
-        for (const conn of r.value.connections) conn.close(CloseCodes.ShuttingDown);
-        await this.unload(r.value);
-      }),
-    );
-    await Promise.all(this.unloading.values());
+    await this.registry.shutdown(CloseCodes.ShuttingDown);
+    this.sessions.clear();
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }

@@ -1,229 +1,326 @@
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
+import { META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY, type CloseEvent } from "@confer/shared";
 import type { Logger } from "../logger.ts";
-import type { DocumentStorage } from "../store/DocumentStorage.ts";
+import { AwarenessGuard, MAX_AWARENESS_STATE_BYTES } from "./AwarenessGuard.ts";
 import { Connection } from "./Connection.ts";
-import { validateUpdate } from "./validateUpdate.ts";
-import { ProtocolError, readAwarenessUpdate, readClientMessage, SyncType, writeAwareness, writeAwarenessUpdate, writeSync } from "./protocol.ts";
+import { RoomLog, type LoggedUpdate, type RoomStorage } from "./RoomLog.ts";
+import { RoomSync } from "./RoomSync.ts";
+import { StateCache } from "./StateCache.ts";
+import { ProtocolError, readAwarenessUpdate, writeAwareness, writeAwarenessUpdate, writeSync, SyncType } from "./protocol.ts";
 
 /** Marks the transaction that loads stored state, which must not be written back. */
 const LOAD_ORIGIN = Symbol("load");
+/** Marks changes the server makes itself (the schema version stamp). */
+const SERVER_ORIGIN = Symbol("server");
+/** How a failed room closes its connections: not final, the clients reconnect and resync. */
+const SAVE_FAILED: CloseEvent = { code: 1011, reason: "The server could not save changes.", final: false };
 
-interface Pending {
-  update: Uint8Array;
-  origin: unknown;
+/**
+ * Where a room is in its life. loading → live → unloading → gone; any state but gone → failed → gone;
+ * a deleted document's room goes straight to gone. Only `transition` changes it.
+ */
+export type RoomState = "loading" | "live" | "unloading" | "failed" | "gone";
+
+const NEXT: Record<RoomState, readonly RoomState[]> = {
+  loading: ["live", "failed", "gone"],
+  live: ["unloading", "failed", "gone"],
+  unloading: ["gone", "failed"],
+  failed: ["gone"],
+  gone: [],
+};
+
+/** What a room needs from the registry that holds it. */
+export interface RoomHost {
+  /** Whether `room` is still the registry's room for its document. */
+  isCurrent(room: Room): boolean;
+  /** The room is gone: remove it from the registry if it is still the entry. */
+  remove(room: Room): void;
 }
 
 /** Settings a room needs from the server. */
 export interface RoomOptions {
   docId: string;
-  storage: DocumentStorage;
+  storage: RoomStorage;
   log: Logger;
+  host: RoomHost;
   compactAfterUpdates: number;
+  unloadAfterMs: number;
+}
+
+/** Counts a room exposes for health checks and tests. */
+export interface RoomStats {
+  state: RoomState;
+  connections: number;
+  awarenessStates: number;
+  awarenessBytes: number;
+  ownedClientIds: number;
+  encodes: number;
+  pendingStructs: boolean;
+  appliedVersion: number;
+  storedVersion: number;
 }
 
 /**
- * One loaded document: its Y.Doc, awareness, the connections to it, and the write-through queue
- * that stores every accepted update before it is broadcast.
+ * One loaded document with its own identity: its Y.Doc, presence, connections and write-through
+ * log. Timers, flushes and compactions act only while the room is still its document's room, and a
+ * failed room is torn down whole before another room of the document may load.
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
   readonly docId: string;
-  private readonly awarenessOwners = new Map<number, Connection>();
-  private queue: Pending[] = [];
-  private chain: Promise<void> = Promise.resolve();
-  private flushScheduled = false;
-  private logLength = 0;
-  private lastId = 0;
-  private failed = false;
-  private closed = false;
-  /** Called when the room can no longer persist and must be dropped from memory. */
-  onFailure: (() => void) | undefined;
+  /** Resolves when the room is live; rejects if it fails or is deleted while loading. */
+  readonly ready: Promise<void>;
+  /** Resolves when the room is gone and its last storage call has settled. */
+  readonly gone: Promise<void>;
+  private current: RoomState = "loading";
+  private readonly guard = new AwarenessGuard();
+  private readonly cache = new StateCache(this.doc);
+  private readonly log: RoomLog;
+  private readonly sync: RoomSync;
+  private readonly logger: Logger;
+  private unloadTimer: NodeJS.Timeout | undefined;
+  private compactTimer: NodeJS.Timeout | undefined;
+  private settleReady!: (ok: boolean) => void;
+  private settleGone!: () => void;
+  private tornDown = false;
 
-  private constructor(private readonly opts: RoomOptions) {
+  constructor(private readonly opts: RoomOptions) {
     this.docId = opts.docId;
+    this.logger = opts.log.child({ doc: opts.docId });
     this.awareness.setLocalState(null);
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.settleReady = (ok) => (ok ? resolve() : reject(new Error(`room ${this.docId} did not open`)));
+    });
+    this.ready.catch(() => undefined);
+    this.gone = new Promise<void>((resolve) => (this.settleGone = resolve));
+    this.log = new RoomLog(opts.docId, opts.storage, opts.compactAfterUpdates, {
+      mayWrite: () => (this.current === "live" || this.current === "unloading") && opts.host.isCurrent(this),
+      stored: (batch) => this.broadcast(batch),
+      snapshot: () => this.cache.fullState(this.log.appliedVersion),
+      failed: (err) => this.fail(err),
+    });
+    this.sync = new RoomSync(this.doc, this.log, this.cache, this.logger);
   }
 
-  /** Loads a document's stored state into a new room. */
-  static async load(opts: RoomOptions): Promise<Room> {
-    const room = new Room(opts);
-    const stored = await opts.storage.load(opts.docId);
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-    // One transaction over all parts: linear in the log, where Y.mergeUpdates is not (20k entries: 50 ms vs 6 s).
-    Y.transact(room.doc, () => {
-      for (const part of parts) Y.applyUpdate(room.doc, part, LOAD_ORIGIN);
-    }, LOAD_ORIGIN);
-    room.logLength = stored.updates.length;
-    room.lastId = stored.lastId;
-    room.doc.on("update", (update: Uint8Array, origin: unknown) => room.onDocUpdate(update, origin));
-    room.awareness.on("update", (changes: AwarenessChanges, origin: unknown) => room.onAwarenessUpdate(changes, origin));
-    // A long log left by a crash is folded soon, but not ahead of the first client's sync reply.
-    if (room.logLength >= opts.compactAfterUpdates) setTimeout(() => room.enqueue(() => room.compact()), 1000).unref();
-    return room;
+  /** Where the room is in its life. */
+  get state(): RoomState {
+    return this.current;
   }
 
-  /** Adds a connection and starts the sync handshake with it. */
-  join(conn: Connection): void {
-    this.connections.add(conn);
-    conn.notify({ type: "access", role: conn.role, readOnly: conn.mode === "read" });
-    conn.send(writeSync(SyncType.Step1, Y.encodeStateVector(this.doc)));
-    const states = this.awareness.getStates();
-    if (states.size > 0) {
-      conn.send(writeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+  private transition(to: RoomState): void {
+    if (!NEXT[this.current].includes(to)) throw new Error(`room ${this.docId}: ${this.current} → ${to} is not a transition`);
+    this.logger.debug({ from: this.current, to }, "room state");
+    this.current = to;
+    if (to === "live") this.settleReady(true);
+    else if (to !== "unloading") this.settleReady(false);
+  }
+
+  /** Loads the stored state. The registry starts it only once the previous room of the document is gone. */
+  async load(): Promise<void> {
+    try {
+      const stored = await this.opts.storage.load(this.docId);
+      if (this.current !== "loading") return;
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+      // One transaction over all parts: linear in the log, where Y.mergeUpdates is not (20k entries: 50 ms vs 6 s).
+      Y.transact(this.doc, () => {
+        for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
+      }, LOAD_ORIGIN);
+      this.log.loaded(stored);
+      this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+        if (origin !== LOAD_ORIGIN) this.log.record(update, origin);
+      });
+      this.awareness.on("update", (changes: AwarenessChanges) => this.onAwarenessUpdate(changes));
+      this.stampSchemaVersion();
+      this.transition("live");
+      // A long log left by a crash is folded soon, but not ahead of the first client's sync reply.
+      if (this.log.length >= this.opts.compactAfterUpdates) {
+        this.compactTimer = setTimeout(() => this.opts.host.isCurrent(this) && this.log.compactSoon(), 1000).unref();
+      }
+      if (this.connections.size === 0) this.scheduleUnload();
+    } catch (err) {
+      this.fail(err);
     }
   }
 
-  /** Removes a connection and the awareness states it set. */
+  /** Marks the document as written with this server's schema, as a stored update. */
+  private stampSchemaVersion(): void {
+    const meta = this.doc.getMap(META_MAP);
+    const version = meta.get(SCHEMA_VERSION_KEY);
+    if (typeof version === "number" && version >= SCHEMA_VERSION) return;
+    this.doc.transact(() => meta.set(SCHEMA_VERSION_KEY, SCHEMA_VERSION), SERVER_ORIGIN);
+  }
+
+  /** Adds a connection and starts the sync handshake with it. Throws unless the room is live. */
+  join(conn: Connection): void {
+    if (this.current !== "live") throw new Error(`room ${this.docId} is ${this.current}`);
+    this.cancelUnload();
+    this.connections.add(conn);
+    conn.notify(conn.accessNotice());
+    conn.send(writeSync(SyncType.Step1, Y.encodeStateVector(this.doc)));
+    const states = this.awareness.getStates();
+    if (states.size > 0) conn.send(writeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+  }
+
+  /** Removes a connection and its presence; the last one out starts the unload timer. */
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    const ids = [...conn.awarenessIds].filter((id) => this.awarenessOwners.get(id) === conn);
-    if (ids.length) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+    const ids = this.guard.release(conn);
+    if (ids.length && this.current !== "gone") awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+    if (this.connections.size === 0) this.scheduleUnload();
   }
 
   /** Handles one frame from a connection. Bad frames are refused here and never reach the document. */
   receive(conn: Connection, data: Uint8Array): void {
-    if (!this.connections.has(conn)) return; // left, or lost access, while frames were in flight
-    try {
-      const msg = readClientMessage(data);
-      switch (msg.type) {
-        case "syncStep1":
-          // Answer only with stored state: wait for in-flight writes first.
-          void this.whenFlushed().then(() => {
-            try {
-              conn.send(writeSync(SyncType.Step2, Y.encodeStateAsUpdate(this.doc, msg.stateVector)));
-            } catch {
-              conn.refused("malformed state vector");
-            }
-          });
-          return;
-        case "update":
-          if (conn.mode !== "write") {
-            // A viewer's client answers the handshake with an (empty) SyncStep2: drop it quietly.
-            if (msg.update.length > 2) conn.refused("update from a read-only connection");
-            return;
-          }
-          {
-            const problem = validateUpdate(msg.update);
-            if (problem) {
-              conn.refused(problem);
-              return;
-            }
-          }
-          Y.applyUpdate(this.doc, msg.update, conn);
-          return;
-        case "awareness":
-          this.receiveAwareness(conn, msg.update);
-          return;
-        case "queryAwareness":
-          conn.send(writeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
-          return;
-        default:
-          assertNever(msg);
-      }
-    } catch (err) {
-      conn.refused(err instanceof ProtocolError ? err.message : `invalid update: ${(err as Error).message}`);
+    if (conn.closed || !this.connections.has(conn) || this.current !== "live") return;
+    const next = this.sync.receive(conn, data);
+    switch (next?.type) {
+      case undefined:
+        return;
+      case "awareness":
+        try {
+          this.receiveAwareness(conn, next.update);
+        } catch (err) {
+          conn.refused(err instanceof ProtocolError ? err.message : "invalid awareness update");
+        }
+        return;
+      case "queryAwareness":
+        conn.send(writeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+        return;
+      case "closed":
+        this.leave(conn);
+        return;
     }
   }
 
-  /** Applies a client's awareness with its real identity stamped in; entries owned by others are dropped. */
+  /** Applies a client's awareness with its real identity stamped in; ids owned by others, and oversized states, are dropped. */
   private receiveAwareness(conn: Connection, update: Uint8Array): void {
-    const entries = readAwarenessUpdate(update).filter((e) => {
-      const owner = this.awarenessOwners.get(e.clientId);
-      return owner === undefined || owner === conn;
-    });
-    if (!entries.length) return;
-    for (const e of entries) if (e.state) e.state = { ...e.state, user: conn.identity };
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessUpdate(entries), conn);
+    const { entries, oversize } = readAwarenessUpdate(update, MAX_AWARENESS_STATE_BYTES);
+    if (oversize) conn.refused("awareness state too large");
+    const allowed = this.guard.admit(conn, entries);
+    if (!allowed.length) return;
+    for (const e of allowed) if (e.state) e.state = { ...e.state, user: conn.identity };
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessUpdate(allowed), conn);
   }
 
-  private onAwarenessUpdate({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
-    if (origin instanceof Connection) {
-      for (const id of added) {
-        this.awarenessOwners.set(id, origin);
-        origin.awarenessIds.add(id);
-      }
-    }
-    for (const id of removed) {
-      const owner = this.awarenessOwners.get(id);
-      owner?.awarenessIds.delete(id);
-      this.awarenessOwners.delete(id);
-    }
+  private onAwarenessUpdate({ added, updated, removed }: AwarenessChanges): void {
+    const states = this.awareness.getStates();
+    for (const id of added.concat(updated)) this.guard.held(id, Buffer.byteLength(JSON.stringify(states.get(id) ?? null)));
+    for (const id of removed) this.guard.held(id, 0);
+    if (this.current !== "live" && this.current !== "unloading") return;
     const changed = added.concat(updated, removed);
     const message = writeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const conn of this.connections) conn.send(message);
   }
 
-  private onDocUpdate(update: Uint8Array, origin: unknown): void {
-    if (origin === LOAD_ORIGIN || this.failed) return;
-    this.queue.push({ update, origin });
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      this.enqueue(() => this.flush());
-    }
-  }
-
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(task).catch((err: unknown) => this.fail(err));
-    return this.chain;
-  }
-
-  /** Resolves once every update accepted so far is durably stored. */
-  whenFlushed(): Promise<void> {
-    return this.chain;
-  }
-
-  /** Writes queued updates in one transaction, then broadcasts them to everyone but their sender. */
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (!batch.length || this.failed) return;
-    this.lastId = await this.opts.storage.append(
-      this.docId,
-      batch.map((p) => p.update),
-    );
-    this.logLength += batch.length;
+  /** Sends stored updates to everyone but their sender. */
+  private broadcast(batch: LoggedUpdate[]): void {
     for (const { update, origin } of batch) {
       const message = writeSync(SyncType.Update, update);
       for (const conn of this.connections) if (conn !== origin) conn.send(message);
     }
-    if (this.logLength >= this.opts.compactAfterUpdates) await this.compact();
   }
 
-  /** Folds the update log into one snapshot. */
-  private async compact(): Promise<void> {
-    if (this.failed || this.closed || this.logLength === 0) return;
-    const started = performance.now();
-    const entries = this.logLength;
-    await this.opts.storage.compact(this.docId, Y.encodeStateAsUpdate(this.doc), this.lastId);
-    this.logLength = 0;
-    this.opts.log.debug({ doc: this.docId, entries, ms: Math.round(performance.now() - started) }, "compacted update log");
+  private scheduleUnload(): void {
+    if (this.current !== "live" || this.unloadTimer) return;
+    this.unloadTimer = setTimeout(() => {
+      this.unloadTimer = undefined;
+      if (this.connections.size === 0 && this.opts.host.isCurrent(this)) void this.unload();
+    }, this.opts.unloadAfterMs);
+    this.unloadTimer.unref();
   }
 
-  /** A write failed: nothing more is broadcast, and the room is dropped so clients resync from storage. */
-  private fail(err: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.opts.log.error({ err, doc: this.docId }, "could not store document update; dropping room");
-    this.onFailure?.();
+  /** Stops the unload timer (someone is joining). */
+  cancelUnload(): void {
+    clearTimeout(this.unloadTimer);
+    this.unloadTimer = undefined;
   }
 
-  /** Flushes and compacts; call once nobody is connected, before dropping the room. */
-  async close(): Promise<void> {
-    this.enqueue(() => this.flush());
-    this.enqueue(() => this.compact());
-    await this.chain;
-    this.closed = true;
+  /** Stores what is queued, folds the log, and frees the document. For a live room only. */
+  async unload(): Promise<void> {
+    if (this.current !== "live") return this.gone;
+    this.transition("unloading");
+    this.clearTimers();
+    await this.log.finish();
+    // A failure (or a deletion) while unloading tears the room down itself.
+    if (this.state === "unloading") this.teardown();
+    return this.gone;
+  }
+
+  /** Closes every connection with `event`, then unloads (graceful shutdown). */
+  async shutdown(event: CloseEvent): Promise<void> {
+    for (const conn of [...this.connections]) {
+      conn.close(event);
+      this.connections.delete(conn);
+    }
+    if (this.current === "loading") {
+      this.transition("gone");
+      this.teardown();
+    }
+    await this.unload();
+  }
+
+  /** Storage failed: nothing more is stored or sent; clients reconnect into a fresh room once this one is gone. */
+  fail(err: unknown): void {
+    if (this.current === "failed" || this.current === "gone") return;
+    this.logger.error({ err }, "could not store document update; dropping room");
+    this.transition("failed");
+    this.clearTimers();
+    for (const conn of this.connections) conn.close(SAVE_FAILED);
+    this.connections.clear();
+    void this.log.stop().then(() => this.teardown());
+  }
+
+  /**
+   * The document was deleted: gone at once, without storing or folding anything; its connections are
+   * closed with `event` and nothing they send is processed. Resolves once the storage call in flight
+   * (if any) has settled, so what it wrote can be deleted after it.
+   */
+  async destroy(event: CloseEvent): Promise<void> {
+    if (this.current !== "gone" && this.current !== "failed") this.transition("gone");
+    this.clearTimers();
+    for (const conn of this.connections) conn.close(event);
+    this.connections.clear();
+    await this.log.stop();
+    this.teardown();
+  }
+
+  private clearTimers(): void {
+    this.cancelUnload();
+    clearTimeout(this.compactTimer);
+    this.compactTimer = undefined;
+  }
+
+  /** Frees everything once the room is done with storage. */
+  private teardown(): void {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    if (this.current !== "gone") this.transition("gone");
+    this.clearTimers();
+    void this.log.stop();
+    this.cache.clear();
     this.awareness.destroy();
     this.doc.destroy();
+    this.opts.host.remove(this);
+    this.settleGone();
+  }
+
+  /** Counts for health checks and tests. */
+  stats(): RoomStats {
+    return {
+      state: this.current,
+      connections: this.connections.size,
+      awarenessStates: this.awareness.getStates().size,
+      awarenessBytes: this.guard.bytesHeld,
+      ownedClientIds: this.guard.ownedIds,
+      encodes: this.cache.encodes,
+      pendingStructs: this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null,
+      appliedVersion: this.log.appliedVersion,
+      storedVersion: this.log.storedVersion,
+    };
   }
 }
 
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
-
-function assertNever(x: never): never {
-  throw new ProtocolError(`unhandled message ${JSON.stringify(x)}`);
-}

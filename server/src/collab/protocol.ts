@@ -68,6 +68,10 @@ export function writeAwareness(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/** Entries one awareness message may carry; a client sends its own one or few. */
+const MAX_AWARENESS_ENTRIES = 256;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** One client's entry in an awareness update. */
 export interface AwarenessEntry {
   clientId: number;
@@ -75,22 +79,39 @@ export interface AwarenessEntry {
   state: Record<string, unknown> | null;
 }
 
-/** Decodes an awareness update (y-protocols/awareness format). Throws ProtocolError when malformed. */
-export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+/** An awareness update as read: the entries within the size bound, and how many were over it. */
+export interface AwarenessRead {
+  entries: AwarenessEntry[];
+  /** Entries whose state was larger than the bound: never parsed, never kept. */
+  oversize: number;
+}
+
+/**
+ * Decodes an awareness update (y-protocols/awareness format). A state over `maxStateBytes` is
+ * skipped without being parsed. Throws ProtocolError when malformed.
+ */
+export function readAwarenessUpdate(update: Uint8Array, maxStateBytes = Infinity): AwarenessRead {
   try {
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
-    if (count > 10_000) throw new ProtocolError("too many awareness entries");
+    if (count > MAX_AWARENESS_ENTRIES) throw new ProtocolError("too many awareness entries");
     const entries: AwarenessEntry[] = [];
+    let oversize = 0;
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
-      const state = JSON.parse(decoding.readVarString(decoder)) as unknown;
+      const raw = decoding.readVarUint8Array(decoder);
+      if (decoder.pos > update.length) break; // truncated: refused below
+      if (raw.length > maxStateBytes) {
+        oversize++;
+        continue;
+      }
+      const state = JSON.parse(utf8.decode(raw)) as unknown;
       if (state !== null && (typeof state !== "object" || Array.isArray(state))) throw new ProtocolError("awareness state is not an object");
       entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
     }
     if (decoder.pos !== update.length) throw new ProtocolError("truncated or padded awareness update");
-    return entries;
+    return { entries, oversize };
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
     throw new ProtocolError("malformed awareness update");

@@ -2,6 +2,14 @@ import type { DB } from "./db.ts";
 import { now } from "./db.ts";
 import { hashToken, newToken } from "./ids.ts";
 
+/** One live sign-in session. */
+export interface SessionInfo {
+  userId: string;
+  /** The stored id of the session: the hash of its token. */
+  idHash: string;
+  expiresAt: Date;
+}
+
 /** Sign-in sessions; the cookie holds a random token, the database only its hash. */
 export class SessionStore {
   constructor(
@@ -22,16 +30,27 @@ export class SessionStore {
 
   /** The user id a live session token belongs to, or undefined. */
   async userIdFor(token: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom("sessions")
-      .select(["user_id", "expires_at"])
-      .where("id_hash", "=", hashToken(token))
-      .executeTakeFirst();
-    if (!row || row.expires_at < now()) return undefined;
-    return row.user_id;
+    return (await this.lookup(token))?.userId;
   }
 
-  async destroy(token: string): Promise<void> {
-    await this.db.deleteFrom("sessions").where("id_hash", "=", hashToken(token)).execute();
+  /** A live session by its token: whose it is, its stored id (the token's hash) and when it expires. */
+  async lookup(token: string): Promise<SessionInfo | undefined> {
+    const idHash = hashToken(token);
+    const row = await this.db.selectFrom("sessions").select(["user_id", "expires_at"]).where("id_hash", "=", idHash).executeTakeFirst();
+    if (!row || row.expires_at < now()) return undefined;
+    return { userId: row.user_id, idHash, expiresAt: new Date(row.expires_at) };
+  }
+
+  /** Whether the session with this stored id still exists and has not expired. */
+  async isLive(idHash: string): Promise<boolean> {
+    const row = await this.db.selectFrom("sessions").select("expires_at").where("id_hash", "=", idHash).executeTakeFirst();
+    return !!row && row.expires_at >= now();
+  }
+
+  /** Ends a session; returns its stored id (the token's hash), so open connections of it can be closed. */
+  async destroy(token: string): Promise<string> {
+    const idHash = hashToken(token);
+    await this.db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+    return idHash;
   }
 }

@@ -22,7 +22,7 @@ const tooMany = (message: string) => ({
 });
 
 /** Sign up, sign in, sign out and `GET /api/me`. */
-export function authRoutes({ users, orgs, auth }: Services): Router {
+export function authRoutes({ users, orgs, auth, collab }: Services): Router {
   const r = Router();
   const loginLimit = rateLimit(tooMany("Too many failed sign-in attempts. Wait a few minutes and try again."));
   const signupLimit = rateLimit(tooMany("Too many failed sign-up attempts. Wait a few minutes and try again."));
@@ -48,7 +48,8 @@ export function authRoutes({ users, orgs, auth }: Services): Router {
   });
 
   r.post("/auth/logout", async (req, res) => {
-    await auth.signOut(req, res);
+    const ended = await auth.signOut(req, res);
+    if (ended) collab.endSession(ended);
     res.json({ ok: true });
   });
 

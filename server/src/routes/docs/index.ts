@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { CloseCodes, CreateDocRequest, UNTITLED, UpdateDocRequest, type DocSummary } from "@confer/shared";
+import { CreateDocRequest, UNTITLED, UpdateDocRequest, type DocSummary } from "@confer/shared";
 import type { Services } from "../../services.ts";
 import type { DocumentListing } from "../../store/documents.ts";
 import { parseBody } from "../../http/validate.ts";
@@ -53,8 +53,7 @@ export function docRoutes({ documents, collab }: Services): Router {
 
   r.delete("/docs/:id", async (req, res) => {
     const doc = await authorize(req, "delete");
-    await collab.closeDocument(doc.id, CloseCodes.NotFound);
-    await documents.delete(doc.id);
+    await collab.deleteDocument(doc.id, () => documents.delete(doc.id));
     res.json({ ok: true });
   });
   return r;
