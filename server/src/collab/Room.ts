@@ -22,6 +22,8 @@ const SAVE_FAILED: CloseEvent = { code: 1011, reason: "The server could not save
  */
 export type RoomState = "loading" | "live" | "unloading" | "failed" | "gone";
 
+let rooms = 0;
+
 const NEXT: Record<RoomState, readonly RoomState[]> = {
   loading: ["live", "failed", "gone"],
   live: ["unloading", "failed", "gone"],
@@ -50,12 +52,16 @@ export interface RoomOptions {
 
 /** Counts a room exposes for health checks and tests. */
 export interface RoomStats {
+  /** Which room this is: every room of the process gets its own number. */
+  serial: number;
   state: RoomState;
   connections: number;
   awarenessStates: number;
   awarenessBytes: number;
   ownedClientIds: number;
   encodes: number;
+  /** Sync answers sent to the connections open now. */
+  syncAnswers: number;
   pendingStructs: boolean;
   appliedVersion: number;
   storedVersion: number;
@@ -71,6 +77,8 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
   readonly docId: string;
+  /** Which room this is: every room of the process gets its own number. */
+  readonly serial = ++rooms;
   /** Resolves when the room is live; rejects if it fails or is deleted while loading. */
   readonly ready: Promise<void>;
   /** Resolves when the room is gone and its last storage call has settled. */
@@ -310,12 +318,14 @@ export class Room {
   /** Counts for health checks and tests. */
   stats(): RoomStats {
     return {
+      serial: this.serial,
       state: this.current,
       connections: this.connections.size,
       awarenessStates: this.awareness.getStates().size,
       awarenessBytes: this.guard.bytesHeld,
       ownedClientIds: this.guard.ownedIds,
       encodes: this.cache.encodes,
+      syncAnswers: [...this.connections].reduce((n, c) => n + c.syncAnswers, 0),
       pendingStructs: this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null,
       appliedVersion: this.log.appliedVersion,
       storedVersion: this.log.storedVersion,
