@@ -18,7 +18,10 @@ class Gate {
   }
   open(failWith?: Error): void {
     this.closed = false;
-    for (const w of this.waiters.splice(0)) (failWith ? w.reject(failWith) : w.resolve());
+    for (const w of this.waiters.splice(0)) {
+      if (failWith) w.reject(failWith);
+      else w.resolve();
+    }
   }
 }
 
