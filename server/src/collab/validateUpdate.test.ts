@@ -121,6 +121,18 @@ describe("validateUpdate: missing dependencies", () => {
     }
   });
 
+  it("counts text as Yjs does: astral characters are two units, others one", () => {
+    const a = docOf(1);
+    const u1 = updateOf(a, () => a.getText("t").insert(0, "é😀x中"));
+    const u2 = updateOf(a, () => a.getText("t").insert(5, "!"));
+    const server = new Y.Doc();
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(new Y.Doc()));
+    expect(check(server, Y.mergeUpdates([u1, u2]))).toBeNull();
+    Y.applyUpdate(server, u1);
+    expect(Y.getState(server.store, 1)).toBe(5);
+    expect(check(server, u2)).toBeNull();
+  });
+
   it("without a document state, only checks the form", () => {
     const a = docOf(1);
     a.getText("t").insert(0, "ab");

@@ -96,6 +96,21 @@ export function validateUpdate(update: Uint8Array, stateOf?: StateOf): string | 
   return null;
 }
 
+/**
+ * The length in UTF-16 code units of UTF-8 bytes, without decoding them: one unit per character,
+ * two for a character outside the BMP. Exact for valid UTF-8, which is all a client's encoder writes;
+ * for invalid bytes it may differ from the decoder's replacement, and the room's after-apply check
+ * catches what that lets through.
+ */
+function utf16Length(bytes: Uint8Array): number {
+  let units = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+  }
+  return units;
+}
+
 /** Reads one item's content (Yjs `contentRefs`); returns its length, or an error for an unknown kind. */
 function readContent(d: decoding.Decoder, ref: number): number | string {
   switch (ref) {
@@ -111,7 +126,7 @@ function readContent(d: decoding.Decoder, ref: number): number | string {
       decoding.readVarUint8Array(d);
       return 1;
     case 4: // string, counted in UTF-16 code units as Yjs does
-      return decoding.readVarString(d).length;
+      return utf16Length(decoding.readVarUint8Array(d));
     case 5: // embed
       decoding.readVarString(d);
       return 1;
