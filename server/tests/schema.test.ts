@@ -68,10 +68,10 @@ describe("schema versions", () => {
     // Control: a current client's later edit arrives and is stored; the old client's never is.
     const marker = new Y.XmlElement("paragraph");
     body.insert(2, [marker]);
-    const stored = await waitFor(async () => {
+    const stored = (await waitFor(async () => {
       const doc = await storedDoc(server.services.storage, docId);
       return doc.getXmlFragment(BODY_FRAGMENT).length === 3 ? doc : undefined;
-    }, "control stored");
+    }, "control stored"))!;
     const names = stored.getXmlFragment(BODY_FRAGMENT).toArray().map((n) => (n as Y.XmlElement).nodeName);
     expect(names).toEqual(["paragraph", "futureWidget", "paragraph"]);
     expect(stored.getXmlFragment(BODY_FRAGMENT).toString()).not.toContain("rewritten");
@@ -98,10 +98,10 @@ describe("schema versions", () => {
     const reader = track(connect(server.url, docId, alice.cookie));
     await synced(reader.provider);
     expect(reader.doc.getMap(META_MAP).get(SCHEMA_VERSION_KEY)).toBe(SCHEMA_VERSION);
-    const stored = await waitFor(async () => {
+    const stored = (await waitFor(async () => {
       const doc = await storedDoc(server.services.storage, docId);
       return doc.getMap(META_MAP).get(SCHEMA_VERSION_KEY) === SCHEMA_VERSION ? doc : undefined;
-    }, "version stored");
+    }, "version stored"))!;
     expect(stored.getText("t").toString()).toBe("legacy");
   });
 });

@@ -67,10 +67,10 @@ describe("connections end with their session", () => {
 
     // Control: the other session's connection still writes, and its edit is stored after the others.
     kept.text.insert(kept.text.length, " END");
-    const stored = await waitFor(async () => {
+    const stored = (await waitFor(async () => {
       const text = (await storedDoc(server.services.storage, docId)).getText("t").toString();
       return text.endsWith(" END") ? text : undefined;
-    }, "control stored");
+    }, "control stored"))!;
     const indexes = [...stored.matchAll(/w(\d+) /g)].map((m) => Number(m[1]));
     expect(indexes.length).toBeGreaterThan(0);
     expect(Math.max(...indexes)).toBeLessThan(writtenAtSignOut);
