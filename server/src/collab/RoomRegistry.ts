@@ -10,6 +10,9 @@ export class RoomUnavailable extends Error {
   }
 }
 
+/** How long a deleted document's id is refused after its rows are gone (for connections admitted just before). */
+const DELETED_FOR_MS = 60_000;
+
 /** What every room of the registry is made with. */
 export interface RegistrySettings {
   storage: RoomStorage;
@@ -27,6 +30,8 @@ export class RoomRegistry implements RoomHost {
   private readonly rooms = new Map<string, Room>();
   /** Documents being deleted (with how many deletions are running): no room may open for them. */
   private readonly deleting = new Map<string, number>();
+  /** Documents deleted a moment ago: a connection admitted before the deletion must not open them again. */
+  private readonly deleted = new Map<string, NodeJS.Timeout>();
   private closing = false;
 
   constructor(private readonly settings: RegistrySettings) {}
@@ -49,16 +54,16 @@ export class RoomRegistry implements RoomHost {
     return this.rooms.get(docId);
   }
 
-  /** Whether the document is being deleted right now. */
+  /** Whether the document is being deleted right now, or was a moment ago. */
   isDeleting(docId: string): boolean {
-    return this.deleting.has(docId);
+    return this.deleting.has(docId) || this.deleted.has(docId);
   }
 
   /** The live room of a document, loading it (after any previous room is gone) if needed. */
   async acquire(docId: string): Promise<Room> {
     for (;;) {
       if (this.closing) throw new RoomUnavailable("closing");
-      if (this.deleting.has(docId)) throw new RoomUnavailable("deleted");
+      if (this.isDeleting(docId)) throw new RoomUnavailable("deleted");
       let room = this.rooms.get(docId);
       if (room && room.state !== "loading" && room.state !== "live") {
         await room.gone;
@@ -72,7 +77,7 @@ export class RoomRegistry implements RoomHost {
       try {
         await room.ready;
       } catch {
-        throw new RoomUnavailable(this.deleting.has(docId) ? "deleted" : "failed");
+        throw new RoomUnavailable(this.isDeleting(docId) ? "deleted" : "failed");
       }
       return room;
     }
@@ -89,6 +94,10 @@ export class RoomRegistry implements RoomHost {
       const room = this.rooms.get(docId);
       if (room) await room.destroy(event);
       await remove();
+      clearTimeout(this.deleted.get(docId));
+      const timer = setTimeout(() => this.deleted.delete(docId), DELETED_FOR_MS);
+      timer.unref();
+      this.deleted.set(docId, timer);
     } finally {
       const left = (this.deleting.get(docId) ?? 1) - 1;
       if (left > 0) this.deleting.set(docId, left);
@@ -99,6 +108,8 @@ export class RoomRegistry implements RoomHost {
   /** Graceful shutdown: closes every connection with `event`, stores and folds every document. */
   async shutdown(event: CloseEvent): Promise<void> {
     this.closing = true;
+    for (const timer of this.deleted.values()) clearTimeout(timer);
+    this.deleted.clear();
     const rooms = [...this.rooms.values()];
     await Promise.all(rooms.map((room) => (room.state === "live" || room.state === "loading" ? room.shutdown(event) : room.gone)));
   }

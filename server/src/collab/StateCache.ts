@@ -3,6 +3,8 @@ import { SyncType, writeSync } from "./protocol.ts";
 
 /** Distinct state vectors whose answers are kept per document version. */
 const MAX_CACHED_DIFFS = 8;
+/** How long answers are kept after they were made: long enough for a burst of newcomers, not for an idle document. */
+const RETAIN_MS = 2000;
 /** State vectors longer than this are answered without caching (a real one names a few clients). */
 const MAX_CACHED_VECTOR_BYTES = 1024;
 
@@ -18,6 +20,7 @@ export class StateCache {
   /** The whole state's frame, and where the update starts in it. */
   private full: { frame: Uint8Array; offset: number } | null = null;
   private readonly diffs = new Map<string, Uint8Array>();
+  private expiry: NodeJS.Timeout | undefined;
 
   constructor(private readonly doc: Y.Doc) {}
 
@@ -45,7 +48,7 @@ export class StateCache {
 
   private whole(): { frame: Uint8Array; offset: number } {
     if (!this.full) {
-      this.encodes++;
+      this.made();
       const update = Y.encodeStateAsUpdate(this.doc);
       const frame = writeSync(SyncType.Step2, update);
       this.full = { frame, offset: frame.length - update.length };
@@ -58,10 +61,20 @@ export class StateCache {
     this.version = version;
     this.full = null;
     this.diffs.clear();
+    clearTimeout(this.expiry);
+    this.expiry = undefined;
+  }
+
+  /** Counts an encoding and makes sure the cache is dropped soon, so an idle document does not hold a copy. */
+  private made(): void {
+    this.encodes++;
+    if (this.expiry) return;
+    this.expiry = setTimeout(() => this.clear(), RETAIN_MS);
+    this.expiry.unref();
   }
 
   private encode(stateVector?: Uint8Array): Uint8Array {
-    this.encodes++;
+    this.made();
     return writeSync(SyncType.Step2, Y.encodeStateAsUpdate(this.doc, stateVector));
   }
 }

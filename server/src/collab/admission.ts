@@ -48,8 +48,8 @@ export async function admit(req: IncomingMessage, secure: boolean, deps: Admissi
   }
   const params = new URLSearchParams(query);
   const schema = params.get(SCHEMA_VERSION_PARAM);
+  if (schema !== null && !/^\d{1,9}$/.test(schema)) return refused(400, "bad schema version");
   const schemaVersion = schema === null ? 1 : Number(schema);
-  if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 0) return refused(400, "bad schema version");
 
   const signedIn = await deps.auth.sessionFor(req);
   if (!signedIn) return refused(401, "no session");
