@@ -1,6 +1,7 @@
 // `pnpm bench`: Confer's benchmarks, printed as tables. Not part of the test suite.
-// Select sections with BENCH_ONLY=trace,longlog,fanout,idle (default: all); BENCH_PROF=confer
-// writes CPU profiles of the Confer server children to bench/profiles/.
+// `pnpm bench [section|scenario ...]`: sections trace, longlog, fanout, idle (default: all; also
+// BENCH_ONLY=...), or fan-out scenario ids (50x10, 1500x500, 200x1, stress), which run the fan-out
+// with only those. BENCH_PROF=confer writes CPU profiles of the Confer server children to bench/profiles/.
 import os from "node:os";
 import { killAllChildren } from "./lib/Child.ts";
 import { ms, printTable } from "./lib/format.ts";
@@ -8,20 +9,30 @@ import { machineInfo } from "./lib/machine.ts";
 import { removeTempDirs } from "./lib/ServerUnderTest.ts";
 import { runTraceReplay } from "./benchmarks/traceReplay.ts";
 import { runLongLog } from "./benchmarks/longLog.ts";
-import { runFanout } from "./benchmarks/fanout.ts";
+import { FANOUT_SCENARIOS, runFanout, selectScenarios } from "./benchmarks/fanout.ts";
 import { runIdleMemory } from "./benchmarks/idleMemory.ts";
 import { printTargets, type RunResults } from "./benchmarks/targets.ts";
 
 const SECTIONS = ["trace", "longlog", "fanout", "idle"] as const;
 type Section = (typeof SECTIONS)[number];
 
+const args = process.argv.slice(2);
+const scenarioArgs = args.filter((a) => FANOUT_SCENARIOS.some((sc) => sc.id === a));
+const unknown = args.filter((a) => !scenarioArgs.includes(a) && !(SECTIONS as readonly string[]).includes(a));
+if (unknown.length) {
+  console.error(`unknown section or scenario: ${unknown.join(", ")}; use ${SECTIONS.join(", ")} or ${FANOUT_SCENARIOS.map((sc) => sc.id).join(", ")}`);
+  process.exit(2);
+}
+
 function selected(): Set<Section> {
-  const only = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
-  return new Set(only.length ? (only as Section[]) : SECTIONS);
+  const named = args.filter((a): a is Section => (SECTIONS as readonly string[]).includes(a));
+  if (scenarioArgs.length) named.push("fanout");
+  const only = named.length ? named : ((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean) as Section[]);
+  return new Set(only.length ? only : SECTIONS);
 }
 
 /** Hard cap on the whole run, so a hung server can never keep the bench alive. */
-const RUN_TIMEOUT_MS = 15 * 60_000;
+const RUN_TIMEOUT_MS = 45 * 60_000;
 
 function cleanup(): void {
   killAllChildren();
@@ -53,7 +64,7 @@ async function main(): Promise<void> {
   const results: RunResults = {};
   if (sections.has("trace")) results.traces = await runTraceReplay();
   if (sections.has("longlog")) await runLongLog();
-  if (sections.has("fanout")) results.fanout = await runFanout();
+  if (sections.has("fanout")) results.fanout = await runFanout(scenarioArgs.length ? selectScenarios(scenarioArgs) : selectScenarios());
   if (sections.has("idle")) results.idle = await runIdleMemory();
   printTargets(results);
   console.log(`\nTotal bench time: ${ms(performance.now() - started)}`);

@@ -38,10 +38,10 @@ export interface ConferServer {
 
 /** Builds and starts the server: REST API, sync endpoint and (when built) the client, on one port. */
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<ConferServer> {
-  const { db, sqlite } = await openDatabase(config.dataDir);
+  const { db, sqlite, file } = await openDatabase(config.dataDir, config.durability);
   const users = new UserStore(db);
   const documents = new DocumentStore(db);
-  const storage = new DocumentStorage(db, sqlite);
+  const storage = new DocumentStorage(db, sqlite, { file, durability: config.durability, busyTimeoutMs: config.storageBusyTimeoutMs });
   const auth = new Authenticator(new SessionStore(db, config.sessionDays), users);
   const collab = new CollabServer({ config, log, auth, documents, storage });
   const services: Services = {
@@ -134,6 +134,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await collab.close();
         server.closeAllConnections();
         await stopped;
+        await storage.close();
         await db.destroy();
         log.info("Confer stopped");
       })()),

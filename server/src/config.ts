@@ -14,6 +14,8 @@ const Env = z.object({
   UNLOAD_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().positive().default(1000),
   SESSION_DAYS: z.coerce.number().int().positive().default(30),
+  DURABILITY: z.enum(["process", "disk"]).default("process"),
+  STORAGE_BUSY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
 });
 
 /** Resolved server settings. */
@@ -31,6 +33,10 @@ export interface Config {
   /** Compact a document's update log into a snapshot once it has this many entries. */
   compactAfterUpdates: number;
   sessionDays: number;
+  /** What an acknowledged edit survives: a crash of the process ("process"), or also a power loss ("disk"). */
+  durability: "process" | "disk";
+  /** How long edits wait while another program holds the database's write lock before the document closes. */
+  storageBusyTimeoutMs: number;
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -54,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unloadAfterMs: e.UNLOAD_AFTER_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     sessionDays: e.SESSION_DAYS,
+    durability: e.DURABILITY,
+    storageBusyTimeoutMs: e.STORAGE_BUSY_TIMEOUT_MS,
     clientDist: undefined,
   };
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "./logger.ts";
+import { isBusyError } from "./store/db.ts";
 
 /** An error with an HTTP status, a stable id and a message a person can act on. */
 export class HttpError extends Error {
@@ -18,6 +19,10 @@ export const forbidden = (message = "You are not allowed to do that.") => new Ht
 export const notFound = (message = "Not found.") => new HttpError(404, "not_found", message);
 export const conflict = (message: string, id = "conflict") => new HttpError(409, id, message);
 
+/** The database's write lock is held by another program (a backup, a maintenance script): nothing was changed. */
+export const storageBusy = () =>
+  new HttpError(503, "storage_busy", "The server's database is busy with another program right now, so nothing was changed. Please try again in a few seconds.");
+
 /** Refusal for naming an existing company without an email address of its domain. */
 export const companyTaken = (company: string) =>
   conflict(
@@ -30,6 +35,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: { id: err.id, message: err.message } });
+      return;
+    }
+    if (isBusyError(err)) {
+      log.warn({ method: req.method }, "database busy; request refused");
+      const busy = storageBusy();
+      res.status(busy.status).set("Retry-After", "5").json({ error: { id: busy.id, message: busy.message } });
       return;
     }
     // Errors raised by body-parser and friends carry a 4xx status and `expose`.

@@ -16,35 +16,37 @@ afterEach(async () => {
 });
 
 /** A server process on a fresh data directory, cleaned up after the test. */
-async function serverOn(dataDir: string = tempDir()) {
+async function serverOn(dataDir: string = tempDir(), env: Record<string, string> = {}) {
   if (!dirs.includes(dataDir)) dirs.push(dataDir);
-  const server = await spawnServer(dataDir);
+  const server = await spawnServer(dataDir, env);
   children.push(server.child);
   return { ...server, dataDir };
 }
 
 describe("durability", () => {
-  it("an edit that reached other clients survives kill -9 of the server", async () => {
-    const first = await serverOn();
-    const alice = await signup(first.url);
-    const docId = await createDoc(first.url, alice);
-    const writer = connect(first.url, docId, alice.cookie);
-    const watcher = connect(first.url, docId, alice.cookie);
-    await Promise.all([synced(writer.provider), synced(watcher.provider)]);
-    writer.text.insert(0, "written just before the crash");
-    // The server broadcasts only after the update is stored: once the watcher sees it, it is durable.
-    await waitFor(() => watcher.text.toString() === "written just before the crash", "edit relayed");
-    first.child.kill("SIGKILL");
-    await new Promise((r) => first.child.once("exit", r));
-    writer.destroy();
-    watcher.destroy();
+  for (const durability of ["process", "disk"] as const) {
+    it(`an edit that reached other clients survives kill -9 of the server (DURABILITY=${durability})`, async () => {
+      const first = await serverOn(tempDir(), { DURABILITY: durability });
+      const alice = await signup(first.url);
+      const docId = await createDoc(first.url, alice);
+      const writer = connect(first.url, docId, alice.cookie);
+      const watcher = connect(first.url, docId, alice.cookie);
+      await Promise.all([synced(writer.provider), synced(watcher.provider)]);
+      writer.text.insert(0, "written just before the crash");
+      // The server broadcasts only after the update is stored: once the watcher sees it, it is durable.
+      await waitFor(() => watcher.text.toString() === "written just before the crash", "edit relayed");
+      first.child.kill("SIGKILL");
+      await new Promise((r) => first.child.once("exit", r));
+      writer.destroy();
+      watcher.destroy();
 
-    const second = await serverOn(first.dataDir);
-    const reader = connect(second.url, docId, alice.cookie);
-    await synced(reader.provider);
-    expect(reader.text.toString()).toBe("written just before the crash");
-    reader.destroy();
-  });
+      const second = await serverOn(first.dataDir);
+      const reader = connect(second.url, docId, alice.cookie);
+      await synced(reader.provider);
+      expect(reader.text.toString()).toBe("written just before the crash");
+      reader.destroy();
+    }, 60_000);
+  }
 
   it("graceful shutdown (SIGTERM) flushes and compacts; sessions survive the restart", async () => {
     const first = await serverOn();
@@ -66,5 +68,5 @@ describe("durability", () => {
     const me = await fetch(`${second.url}/api/me`, { headers: { cookie: alice.cookie } });
     expect(me.status).toBe(200);
     reader.destroy();
-  });
+  }, 60_000);
 });

@@ -163,7 +163,11 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
   });
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => {
+      // Not handed to the caller, so nobody else would stop it.
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start:\n${out}`));
+    }, 20_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const m = /"url":"(http:\/\/[^"]+)"/.exec(out);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { connect, createDoc, signup, startTestServer, synced, waitFor } from "./helpers.ts";
+import { api, connect, createDoc, signup, startTestServer, synced, waitFor } from "./helpers.ts";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
@@ -54,4 +54,72 @@ describe("document storage", () => {
     expect(reader.text.toString()).toBe(text.toString());
     reader.destroy();
   });
+
+  it("compaction folds only the entries up to upToId; entries appended after are kept", async () => {
+    const alice = await signup(server.url);
+    const docId = await createDoc(server.url, alice);
+    const { storage } = server.services;
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on("update", (u: Uint8Array) => updates.push(u));
+    const text = source.getText("t");
+    for (const ch of "abcd") text.insert(text.length, ch);
+    const upToId = await storage.append(docId, updates.slice(0, 2));
+    const folded = new Y.Doc();
+    Y.applyUpdate(folded, Y.mergeUpdates(updates.slice(0, 2)));
+    await storage.append(docId, [updates[2]!]);
+    // Queued in one turn, after the append: one transaction inserts it, then compacts up to upToId.
+    const later = storage.append(docId, [updates[3]!]);
+    const compacted = storage.compact(docId, Y.encodeStateAsUpdate(folded), upToId);
+    await Promise.all([later, compacted]);
+    const stored = await storage.load(docId);
+    expect(stored.updates.map((u) => Buffer.from(u).toString("hex"))).toEqual([updates[2]!, updates[3]!].map((u) => Buffer.from(u).toString("hex")));
+    expect(stored.lastId).toBe(await later);
+    const loaded = new Y.Doc();
+    for (const part of [stored.snapshot!, ...stored.updates]) Y.applyUpdate(loaded, part);
+    expect(loaded.getText("t").toString()).toBe("abcd");
+  });
+
+  it("deleteDocument removes a document's log and snapshot; appends queued after it write nothing", async () => {
+    const alice = await signup(server.url);
+    const docId = await createDoc(server.url, alice);
+    const { storage } = server.services;
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on("update", (u: Uint8Array) => updates.push(u));
+    source.getText("t").insert(0, "gone");
+    const lastId = await storage.append(docId, updates);
+    await storage.compact(docId, Y.encodeStateAsUpdate(source), lastId);
+    await storage.append(docId, updates);
+    await storage.deleteDocument(docId);
+    expect(await storage.load(docId)).toEqual({ snapshot: null, updates: [], lastId: 0 });
+    // The document's row goes too (REST delete): an append racing with it writes nothing.
+    const del = await api(server.url, "DELETE", `/api/docs/${docId}`, { cookie: alice.cookie });
+    expect(del.status).toBeLessThan(300);
+    expect(await storage.append(docId, updates)).toBe(0);
+    expect(await logLength(docId)).toBe(0);
+  });
 });
+
+describe("document storage with DURABILITY=disk", () => {
+  let disk: Server;
+  beforeAll(async () => {
+    disk = await startTestServer({ DURABILITY: "disk" });
+  });
+  afterAll(() => disk.close());
+
+  it("acknowledges an append only after the log was flushed to the disk", async () => {
+    const alice = await signup(disk.url);
+    const docId = await createDoc(disk.url, alice);
+    const { storage } = disk.services;
+    const before = storage.stats.flushes;
+    const doc = new Y.Doc();
+    doc.getText("t").insert(0, "flushed");
+    const pending = storage.append(docId, [Y.encodeStateAsUpdate(doc)]);
+    expect(storage.stats.flushes).toBe(before);
+    await pending;
+    expect(storage.stats.flushes).toBeGreaterThan(before);
+    expect((await storage.load(docId)).updates).toHaveLength(1);
+  });
+});
+

@@ -1,66 +1,58 @@
 import os from "node:os";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { sleep } from "../lib/Child.ts";
-import { bytes, int, ms, pct, printTable } from "../lib/format.ts";
 import { LatencyBook, percentile } from "../lib/LatencyBook.ts";
 import { LightClient } from "../lib/LightClient.ts";
 import { coresBusy, readCpuTicks } from "../lib/machineLoad.ts";
 import { ServerUnderTest } from "../lib/ServerUnderTest.ts";
-import { SERVER_KINDS, SERVER_TITLES, type LoadSample, type MemorySample, type ServerKind } from "../lib/serverKinds.ts";
+import { SERVER_KINDS, type MemorySample, type ServerKind } from "../lib/serverKinds.ts";
 import { connectStock, type StockClient } from "../lib/stockClient.ts";
+import { pool, printFanout, type FanoutResult, type FanoutResults } from "./fanoutReport.ts";
+
+export type { FanoutResults } from "./fanoutReport.ts";
 
 /** One load shape: `clients` editors spread over `docs` documents, each typing one character every `intervalMs`. */
 export interface FanoutScenario {
+  /** Short name to select it: `pnpm bench 1500x500`, or BENCH_SCENARIOS=50x10,1500x500. */
+  id: string;
   name: string;
   clients: number;
   docs: number;
   /** How many of the clients are full stock providers (the rest are protocol-level load clients). */
   stock: number;
   intervalMs: number;
+  /** Load clients send presence on connect and renew it this often (providers: every 15 s); none when unset. */
+  awarenessMs?: number;
   durationMs: number;
-  /** Runs per server; servers alternate order between runs and latencies are pooled. */
+  /** Runs per server (BENCH_REPS overrides); servers alternate order between runs. */
   reps: number;
 }
 
-/** The scenarios `pnpm bench` runs (BENCH_SCENARIOS=0,2 picks some by index). */
+/** The scenarios `pnpm bench` runs. */
 export const FANOUT_SCENARIOS: FanoutScenario[] = [
-  { name: "50 clients × 10 docs, 1 char / 200 ms each", clients: 50, docs: 10, stock: 4, intervalMs: 200, durationMs: 8_000, reps: 2 },
-  { name: "200 editors in 1 doc, 1 char / 1 s each", clients: 200, docs: 1, stock: 3, intervalMs: 1000, durationMs: 8_000, reps: 2 },
-  { name: "200 editors in 1 doc, 1 char / 200 ms each (stress)", clients: 200, docs: 1, stock: 3, intervalMs: 200, durationMs: 5_000, reps: 1 },
+  { id: "50x10", name: "50 clients × 10 docs, 1 char / 200 ms each", clients: 50, docs: 10, stock: 4, intervalMs: 200, durationMs: 8_000, reps: 5 },
+  {
+    id: "1500x500",
+    name: "1,500 clients × 500 docs, 350 chars / s in all, presence renewed every 15 s",
+    clients: 1500,
+    docs: 500,
+    stock: 4,
+    intervalMs: Math.round((1500 / 350) * 1000),
+    awarenessMs: 15_000,
+    durationMs: 15_000,
+    reps: 5,
+  },
+  { id: "200x1", name: "200 editors in 1 doc, 1 char / 1 s each", clients: 200, docs: 1, stock: 3, intervalMs: 1000, durationMs: 8_000, reps: 2 },
+  { id: "stress", name: "200 editors in 1 doc, 1 char / 200 ms each (stress)", clients: 200, docs: 1, stock: 3, intervalMs: 200, durationMs: 5_000, reps: 1 },
 ];
 
-function selectedScenarios(): FanoutScenario[] {
-  const only = (process.env.BENCH_SCENARIOS ?? "").split(",").filter(Boolean).map(Number);
-  return only.length ? FANOUT_SCENARIOS.filter((_, i) => only.includes(i)) : FANOUT_SCENARIOS;
+/** Scenarios picked by id or index (BENCH_SCENARIOS=50x10,1 or `pnpm bench 1500x500`); all when none is named. */
+export function selectScenarios(names: string[] = (process.env.BENCH_SCENARIOS ?? "").split(",").filter(Boolean)): FanoutScenario[] {
+  if (!names.length) return FANOUT_SCENARIOS;
+  return FANOUT_SCENARIOS.filter((sc, i) => names.includes(sc.id) || names.includes(String(i)));
 }
 
-/** What one scenario measured against one server. */
-export interface FanoutResult {
-  sent: number;
-  expected: number;
-  delivered: number;
-  deliveredPerSec: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Stock clients: every document's copies identical and complete. */
-  converged: boolean;
-  convergeNote: string;
-  heapPerConn: number;
-  rssPerConn: number;
-  rssAfterLoadPerConn: number;
-  server: LoadSample;
-  /** Event-loop delay p99 of this (load-generating) process while typing: high means the numbers are client-bound. */
-  clientLoopP99: number;
-  /** CPU used by this (load-generating) process while typing, as a share of one core. */
-  clientCpu: number;
-  /** CPU used by everything else on the machine while typing, in cores (other people's jobs skew results). */
-  otherCores: number;
-  /** All latencies, ascending (ms). */
-  samples: Float64Array;
-}
-
-const CONNECT_BATCH = 25;
+const CONNECT_BATCH = 50;
 const DRAIN_TIMEOUT_MS = 10_000;
 const CONVERGE_TIMEOUT_MS = 15_000;
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
@@ -88,7 +80,7 @@ async function runOne(kind: ServerKind, sc: FanoutScenario): Promise<FanoutResul
           stock.push({ client, doc });
           batch.push(client.whenSynced(30_000));
         } else {
-          const client = new LightClient(server.target, docNames[doc]!, book);
+          const client = new LightClient(server.target, docNames[doc]!, book, sc.awarenessMs !== undefined);
           light.push({ client, doc });
           batch.push(client.synced);
         }
@@ -127,6 +119,18 @@ async function runOne(kind: ServerKind, sc: FanoutScenario): Promise<FanoutResul
         sentStock[s.doc]!++;
       }),
     ];
+    // Presence renewals, each client at its own phase, as providers renew every 15 s.
+    if (sc.awarenessMs !== undefined) {
+      const every = sc.awarenessMs;
+      for (const l of light) {
+        timers.push(
+          setTimeout(() => {
+            l.client.sendAwareness();
+            timers.push(setInterval(() => l.client.sendAwareness(), every));
+          }, Math.random() * every),
+        );
+      }
+    }
     await new Promise<void>((resolve) => {
       let running = typers.length;
       for (const typeOne of typers) {
@@ -148,6 +152,7 @@ async function runOne(kind: ServerKind, sc: FanoutScenario): Promise<FanoutResul
         );
       }
     });
+    for (const t of timers) clearTimeout(t);
     loop.disable();
     const cpu = process.cpuUsage(cpu0);
     const clientCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
@@ -210,75 +215,20 @@ async function runOne(kind: ServerKind, sc: FanoutScenario): Promise<FanoutResul
   }
 }
 
-/** Several runs of one scenario on one server, pooled. */
-export interface FanoutPooled {
-  runs: FanoutResult[];
-  /** Pooled over all runs (latencies merged; rates and loads averaged). */
-  pooled: FanoutResult;
-}
-
-function pool(runs: FanoutResult[]): FanoutPooled {
-  const samples = new Float64Array(runs.reduce((n, r) => n + r.samples.length, 0));
-  let at = 0;
-  for (const r of runs) {
-    samples.set(r.samples, at);
-    at += r.samples.length;
-  }
-  samples.sort();
-  const avg = (f: (r: FanoutResult) => number) => runs.reduce((n, r) => n + f(r), 0) / runs.length;
-  const sum = (f: (r: FanoutResult) => number) => runs.reduce((n, r) => n + f(r), 0);
-  const pooled: FanoutResult = {
-    sent: sum((r) => r.sent),
-    expected: sum((r) => r.expected),
-    delivered: sum((r) => r.delivered),
-    deliveredPerSec: avg((r) => r.deliveredPerSec),
-    p50: percentile(samples, 50),
-    p99: percentile(samples, 99),
-    max: samples[samples.length - 1] ?? NaN,
-    converged: runs.every((r) => r.converged),
-    convergeNote: runs.map((r) => r.convergeNote).join(" | "),
-    heapPerConn: avg((r) => r.heapPerConn),
-    rssPerConn: avg((r) => r.rssPerConn),
-    rssAfterLoadPerConn: avg((r) => r.rssAfterLoadPerConn),
-    server: {
-      cpuMs: sum((r) => r.server.cpuMs),
-      wallMs: sum((r) => r.server.wallMs),
-      elu: avg((r) => r.server.elu),
-      loopP99Ms: Math.max(...runs.map((r) => r.server.loopP99Ms)),
-      loopMaxMs: Math.max(...runs.map((r) => r.server.loopMaxMs)),
-      gcMs: sum((r) => r.server.gcMs),
-      gcMaxMs: Math.max(...runs.map((r) => r.server.gcMaxMs)),
-      append: runs[0]!.server.append && {
-        calls: sum((r) => r.server.append!.calls),
-        updates: sum((r) => r.server.append!.updates),
-        totalMs: sum((r) => r.server.append!.totalMs),
-        maxMs: Math.max(...runs.map((r) => r.server.append!.maxMs)),
-      },
-    },
-    clientLoopP99: Math.max(...runs.map((r) => r.clientLoopP99)),
-    clientCpu: avg((r) => r.clientCpu),
-    otherCores: avg((r) => r.otherCores),
-    samples,
-  };
-  return { runs, pooled };
-}
-
-/** Results of one scenario, by server. */
-export type FanoutResults = Partial<Record<ServerKind, FanoutPooled | { error: string }>>;
-
 /**
  * Runs every scenario against every server, side by side (server order reversed on every other
  * run, so drift of the machine does not always favour the same server); prints one table per scenario.
  */
 export async function runFanout(
-  scenarios: FanoutScenario[] = selectedScenarios(),
+  scenarios: FanoutScenario[] = selectScenarios(),
   kinds: readonly ServerKind[] = SERVER_KINDS,
 ): Promise<{ scenario: FanoutScenario; results: FanoutResults }[]> {
   const all = [];
   for (const sc of scenarios) {
     const runs = new Map<ServerKind, FanoutResult[]>(kinds.map((k) => [k, []]));
     const errors = new Map<ServerKind, string>();
-    for (let rep = 0; rep < sc.reps; rep++) {
+    const reps = Number(process.env.BENCH_REPS) || sc.reps;
+    for (let rep = 0; rep < reps; rep++) {
       for (const kind of rep % 2 === 0 ? kinds : [...kinds].reverse()) {
         if (errors.has(kind)) continue;
         try {
@@ -294,53 +244,8 @@ export async function runFanout(
       const error = errors.get(kind);
       results[kind] = error ? { error } : pool(runs.get(kind)!);
     }
-    printFanout(sc, results);
+    printFanout(sc, results, reps);
     all.push({ scenario: sc, results });
   }
   return all;
-}
-
-function printFanout(sc: FanoutScenario, results: FanoutResults): void {
-  const cols = Object.keys(results) as ServerKind[];
-  const cell = (k: ServerKind, f: (r: FanoutPooled) => string) => {
-    const r = results[k];
-    return r && !("error" in r) ? f(r) : "failed";
-  };
-  const row = (label: string, f: (r: FanoutResult) => string) => [label, ...cols.map((k) => cell(k, (p) => f(p.pooled)))];
-  const perRun = (label: string, f: (r: FanoutResult) => string) => [label, ...cols.map((k) => cell(k, (p) => p.runs.map(f).join(" / ")))];
-  printTable(
-    `Fan-out: ${sc.name} (${sc.stock} stock providers among them, ${sc.durationMs / 1000} s typing, ${sc.reps} run${sc.reps > 1 ? "s" : ""} per server)`,
-    ["", ...cols.map((k) => SERVER_TITLES[k])],
-    [
-      row("updates sent", (r) => int(r.sent)),
-      row("updates delivered / s", (r) => int(r.deliveredPerSec)),
-      row("delivered / expected", (r) => `${int(r.delivered)} / ${int(r.expected)}`),
-      row("latency p50", (r) => ms(r.p50)),
-      row("latency p99", (r) => ms(r.p99)),
-      ...(sc.reps > 1 ? [perRun("latency p99 of each run", (r) => ms(r.p99))] : []),
-      row("latency max", (r) => ms(r.max)),
-      row("stock clients converged", (r) => (r.converged ? "yes" : "NO")),
-      row("server CPU (of one core)", (r) => pct(r.server.cpuMs / r.server.wallMs)),
-      row("server event-loop utilisation", (r) => pct(r.server.elu)),
-      row("server event-loop delay p99 / max", (r) => `${ms(r.server.loopP99Ms)} / ${ms(r.server.loopMaxMs)}`),
-      row("server GC pauses: share of time / longest", (r) => `${pct(r.server.gcMs / r.server.wallMs)} / ${ms(r.server.gcMaxMs)}`),
-      row("Confer log writes: count (updates)", (r) => (r.server.append ? `${int(r.server.append.calls)} (${int(r.server.append.updates)})` : "–")),
-      row("Confer log writes: share of time / longest", (r) =>
-        r.server.append ? `${pct(r.server.append.totalMs / r.server.wallMs)} / ${ms(r.server.append.maxMs)}` : "–",
-      ),
-      row("server heap per connection (idle)", (r) => bytes(r.heapPerConn)),
-      row("server RSS per connection (idle; noisy)", (r) => bytes(r.rssPerConn)),
-      row("server RSS per connection (after load; noisy)", (r) => bytes(r.rssAfterLoadPerConn)),
-      row("load generator CPU (of one core)", (r) => pct(r.clientCpu)),
-      row("load generator event-loop delay p99", (r) => ms(r.clientLoopP99)),
-      row("rest of machine CPU, cores (others' jobs + kernel)", (r) => r.otherCores.toFixed(2)),
-    ],
-    cols
-      .map((k) => {
-        const r = results[k];
-        if (!r) return "";
-        return "error" in r ? `${k} failed: ${r.error}` : r.pooled.converged ? "" : `${k} did not converge: ${r.pooled.convergeNote}`;
-      })
-      .filter(Boolean),
-  );
 }

@@ -4,7 +4,7 @@ import { bytes, int, ms, printTable } from "../lib/format.ts";
 import { LatencyBook } from "../lib/LatencyBook.ts";
 import { LightClient } from "../lib/LightClient.ts";
 import { ServerUnderTest } from "../lib/ServerUnderTest.ts";
-import { SERVER_KINDS, SERVER_TITLES, type MemorySample, type ServerKind } from "../lib/serverKinds.ts";
+import { MEMORY_SERVER_KINDS, SERVER_TITLES, type MemorySample, type ServerKind } from "../lib/serverKinds.ts";
 
 /** Documents loaded at once. */
 const DOCS = 200;
@@ -89,7 +89,7 @@ async function runOne(kind: ServerKind): Promise<IdleMemoryResult> {
 }
 
 /** Loads many small documents on each server and prints memory per document. */
-export async function runIdleMemory(kinds: readonly ServerKind[] = SERVER_KINDS): Promise<Partial<Record<ServerKind, IdleMemoryResult | { error: string }>>> {
+export async function runIdleMemory(kinds: readonly ServerKind[] = MEMORY_SERVER_KINDS): Promise<Partial<Record<ServerKind, IdleMemoryResult | { error: string }>>> {
   const results: Partial<Record<ServerKind, IdleMemoryResult | { error: string }>> = {};
   for (const kind of kinds) {
     try {

@@ -34,11 +34,14 @@ export class LightClient {
   /** Set when the server refused or closed the connection unexpectedly. */
   failure: string | undefined;
   private closing = false;
+  private awarenessClock = 0;
 
   constructor(
     target: Target,
     private readonly docName: string,
     private readonly book: LatencyBook,
+    /** Send presence on connect, as providers do (renew it with `sendAwareness`). */
+    private readonly presence = false,
   ) {
     this.protocol = wireProtocol(target.kind);
     this.ws = new WebSocket(socketUrl(target, docName), { headers: target.headers, perMessageDeflate: false });
@@ -65,6 +68,7 @@ export class LightClient {
         });
       }
       this.sendSync(SYNC_STEP1, Y.encodeStateVector(this.doc));
+      if (this.presence) this.sendAwareness();
     });
     this.ws.on("message", (data: RawData) => {
       try {
@@ -89,6 +93,24 @@ export class LightClient {
   /** Appends one character (one update) to this client's run. */
   type(ch: string): void {
     this.text.insert(this.text.length, ch);
+  }
+
+  /**
+   * Sends this client's presence (an awareness update with a new clock), as a y-protocols
+   * Awareness does on a change and renews every 15 s.
+   */
+  sendAwareness(): void {
+    const state = JSON.stringify({ user: { name: `Load client ${this.doc.clientID % 10_000}`, color: "#30bced" }, cursor: null });
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, this.doc.clientID);
+    encoding.writeVarUint(e, ++this.awarenessClock);
+    encoding.writeVarString(e, state);
+    const update = encoding.toUint8Array(e);
+    this.send((m) => {
+      encoding.writeVarUint(m, MSG_AWARENESS);
+      encoding.writeVarUint8Array(m, update);
+    });
   }
 
   /** Bytes queued in the socket but not yet sent. */

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { BENCH_ROOT, Child } from "./Child.ts";
 import { ConferApi } from "./conferApi.ts";
-import type { LoadSample, MemorySample, ServerKind } from "./serverKinds.ts";
+import { conferDurability, isConfer, type LoadSample, type MemorySample, type ServerKind } from "./serverKinds.ts";
 import type { Target } from "./wire.ts";
 
 const tempDirs = new Set<string>();
@@ -49,24 +49,27 @@ export class ServerUnderTest {
   ) {}
 
   static async start(kind: ServerKind, opts: ServerOptions): Promise<ServerUnderTest> {
-    const dataDir = kind === "confer" ? (opts.dataDir ?? makeTempDir(opts.label)) : undefined;
+    const dataDir = isConfer(kind) ? (opts.dataDir ?? makeTempDir(opts.label)) : undefined;
     const env: Record<string, string> = {};
     if (dataDir) env.BENCH_DATA_DIR = dataDir;
+    if (isConfer(kind)) env.BENCH_DURABILITY = conferDurability(kind);
     if (opts.unloadAfterMs !== undefined) env.BENCH_UNLOAD_AFTER_MS = String(opts.unloadAfterMs);
     const prof = (process.env.BENCH_PROF ?? "").split(",");
-    const nodeArgs: string[] = [];
+    // BENCH_NODE_ARGS="--trace-gc" passes Node flags to every server child.
+    const nodeArgs: string[] = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
     if (prof.includes(kind) || prof.includes("all")) {
       // One directory per run: Node writes a profile per thread (main, and tsx's loader thread).
       const dir = path.join(BENCH_ROOT, "profiles", `${kind}-${opts.label}-${Date.now()}`);
       fs.mkdirSync(dir, { recursive: true });
       nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${dir}`);
+      env.BENCH_PROF_DIR = dir;
     }
     const child = Child.start("servers/serverChild.ts", [kind], `${kind} server (${opts.label})`, { env, nodeArgs });
     try {
       const ready = await child.waitFor("ready", 30_000);
       const port = ready.port as number;
       const api =
-        kind !== "confer" ? undefined : opts.cookie ? ConferApi.withCookie(port, opts.cookie) : await ConferApi.signup(port, opts.label);
+        !isConfer(kind) ? undefined : opts.cookie ? ConferApi.withCookie(port, opts.cookie) : await ConferApi.signup(port, opts.label);
       const target: Target = { kind, port, headers: api ? { cookie: api.cookie } : {} };
       return new ServerUnderTest(kind, child, target, api, dataDir);
     } catch (err) {

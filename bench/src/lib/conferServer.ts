@@ -24,6 +24,16 @@ export interface RunningConfer {
       load(docId: string): Promise<{ snapshot: Uint8Array | null; updates: Uint8Array[]; lastId: number }>;
       append(docId: string, updates: Uint8Array[]): Promise<number>;
       compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<void>;
+      /** Cumulative counters of the storage (the bench zeroes the maxima per window); absent on older servers. */
+      readonly stats?: {
+        commits: number;
+        commitMs: number;
+        commitMaxMs: number;
+        flushes: number;
+        flushMaxMs: number;
+        checkpoints: number;
+        busyRetries: number;
+      };
     };
     collab: { readonly loadedDocuments: number };
   };

@@ -1,5 +1,5 @@
 import { WebSocket, type RawData } from "ws";
-import type { ServerKind } from "./serverKinds.ts";
+import { isConfer, type ServerKind } from "./serverKinds.ts";
 
 /** Where and how clients reach one running server. */
 export interface Target {
@@ -17,7 +17,7 @@ export const wireProtocol = (kind: ServerKind): WireProtocol => (kind === "hocus
 
 /** Base URL a y-websocket provider appends `/<docName>` to. */
 export function providerBaseUrl(t: Target): string {
-  return t.kind === "confer" ? `ws://127.0.0.1:${t.port}/collab` : `ws://127.0.0.1:${t.port}`;
+  return isConfer(t.kind) ? `ws://127.0.0.1:${t.port}/collab` : `ws://127.0.0.1:${t.port}`;
 }
 
 /** The WebSocket URL for one document (Hocuspocus multiplexes documents on one URL). */

@@ -1,5 +1,6 @@
 // A sync server under test, alone in its own process so its memory and CPU are its own.
-// Usage (via Child.start): serverChild.ts <kind>; env BENCH_DATA_DIR, BENCH_UNLOAD_AFTER_MS.
+// Usage (via Child.start): serverChild.ts <kind>; env BENCH_DATA_DIR, BENCH_UNLOAD_AFTER_MS,
+// BENCH_DURABILITY (Confer's DURABILITY).
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -8,7 +9,7 @@ import { WebSocketServer } from "ws";
 import * as Y from "yjs";
 import { emit, serveRequests, type Handler } from "../lib/Child.ts";
 import { importConferServer } from "../lib/conferServer.ts";
-import type { LoadSample, MemorySample, ServerKind } from "../lib/serverKinds.ts";
+import { isConfer, type LoadSample, type MemorySample, type ServerKind, type StorageSample } from "../lib/serverKinds.ts";
 
 interface Started {
   port: number;
@@ -22,6 +23,9 @@ const kind = process.argv[2] as ServerKind;
 const appendStats = { calls: 0, updates: 0, totalMs: 0, maxMs: 0 };
 /** Garbage-collection pauses since the last `resetLoad`. */
 const gcStats = { totalMs: 0, maxMs: 0 };
+/** Confer only: the storage's own counters (cumulative), read at `resetLoad` and `load`. */
+let storageStats: StorageSample | undefined;
+let storageAtReset: StorageSample | undefined;
 
 async function startConfer(): Promise<Started> {
   const { startServer, loadConfig, createLogger } = await importConferServer();
@@ -33,9 +37,11 @@ async function startConfer(): Promise<Started> {
     DATA_DIR: dataDir,
     LOG_LEVEL: "silent",
     UNLOAD_AFTER_MS: process.env.BENCH_UNLOAD_AFTER_MS ?? "30000",
+    DURABILITY: process.env.BENCH_DURABILITY ?? "process",
   });
   const server = await startServer({ ...config, clientDist: undefined }, createLogger("silent"));
   const { storage, collab } = server.services;
+  storageStats = storage.stats;
   // Time every write the sync server makes (Room.flush → storage.append), for the load figures.
   const append = storage.append.bind(storage);
   storage.append = async (docId, updates) => {
@@ -190,6 +196,22 @@ async function startHocuspocus(): Promise<Started> {
   };
 }
 
+/** The storage counters since the last `resetLoad`. */
+function storageDelta(): StorageSample | undefined {
+  const now = storageStats && { ...storageStats };
+  if (!now) return undefined;
+  const at = storageAtReset ?? { commits: 0, commitMs: 0, commitMaxMs: 0, flushes: 0, flushMaxMs: 0, checkpoints: 0, busyRetries: 0 };
+  return {
+    commits: now.commits - at.commits,
+    commitMs: now.commitMs - at.commitMs,
+    commitMaxMs: now.commitMaxMs,
+    flushes: now.flushes - at.flushes,
+    flushMaxMs: now.flushMaxMs,
+    checkpoints: now.checkpoints - at.checkpoints,
+    busyRetries: now.busyRetries - at.busyRetries,
+  };
+}
+
 function memory(): MemorySample {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -201,6 +223,7 @@ function memory(): MemorySample {
 async function main(): Promise<void> {
   const starters: Record<ServerKind, () => Promise<Started>> = {
     confer: startConfer,
+    "confer-disk": startConfer,
     "y-websocket-server": startYWebsocketServer,
     hocuspocus: startHocuspocus,
     relay: startRelay,
@@ -226,10 +249,22 @@ async function main(): Promise<void> {
       loop.reset();
       Object.assign(appendStats, { calls: 0, updates: 0, totalMs: 0, maxMs: 0 });
       Object.assign(gcStats, { totalMs: 0, maxMs: 0 });
+      if (storageStats) {
+        // The maxima are the storage's own fields: zero them so they cover this window.
+        storageStats.commitMaxMs = 0;
+        storageStats.flushMaxMs = 0;
+        storageAtReset = { ...storageStats };
+      }
       windowStart = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), t: performance.now() };
       return true;
     },
     load: (): LoadSample => {
+      // Profiled runs: note the measuring window on the profile's clock (µs), for profileSummary.
+      if (process.env.BENCH_PROF_DIR) {
+        const end = Number(process.hrtime.bigint() / 1000n);
+        const start = end - Math.round((performance.now() - windowStart.t) * 1000);
+        fs.appendFileSync(path.join(process.env.BENCH_PROF_DIR, "windows.jsonl"), JSON.stringify({ start, end }) + "\n");
+      }
       const cpu = process.cpuUsage(windowStart.cpu);
       const elu = performance.eventLoopUtilization(windowStart.elu);
       return {
@@ -240,7 +275,8 @@ async function main(): Promise<void> {
         loopMaxMs: loop.max / 1e6,
         gcMs: gcStats.totalMs,
         gcMaxMs: gcStats.maxMs,
-        append: kind === "confer" ? { ...appendStats } : undefined,
+        append: isConfer(kind) ? { ...appendStats } : undefined,
+        storage: storageDelta(),
       };
     },
     stop: async () => {
