@@ -8,6 +8,7 @@ import { buildInputRules } from "./inputRules.ts";
 import { buildKeymaps, type EditorUi } from "./keymap.ts";
 import { cursorBuilder, selectionBuilder } from "./cursors.ts";
 import { placeholder } from "./placeholder.ts";
+import { createUndoManager } from "./undo.ts";
 import { cursorLabels } from "./cursorLabels.ts";
 
 /** Everything the editor needs to be collaborative. */
@@ -23,7 +24,7 @@ export function buildPlugins({ fragment, awareness, ui }: EditorPluginOptions): 
     ySyncPlugin(fragment),
     yCursorPlugin(awareness, { cursorBuilder, selectionBuilder }),
     cursorLabels(),
-    yUndoPlugin(),
+    yUndoPlugin({ undoManager: createUndoManager(fragment) }),
     buildInputRules(),
     ...buildKeymaps(ui),
     dropCursor({ color: "var(--accent)", width: 2 }),
