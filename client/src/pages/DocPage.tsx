@@ -101,7 +101,9 @@ export function DocPage() {
   if (meta.status === "loading") return <FullPageMessage title="Opening document…" busy />;
 
   // The socket's live notice wins over the role read at page load (it follows role changes).
-  const viewerRole = collab.access ? collab.access.readOnly : meta.status === "ready" && meta.doc.role === "viewer";
+  const outdated = !!collab.access?.outdated;
+  // An outdated page is read-only too, but because of its version, not its role (the editor says so).
+  const viewerRole = collab.access && !outdated ? collab.access.readOnly : meta.status === "ready" && meta.doc.role === "viewer";
   const readOnly = viewerRole || !!collab.finalClose;
   const canRename = meta.status === "ready" && !viewerRole && !collab.finalClose;
   const connected = collab.status.tone === "ok";
@@ -153,6 +155,7 @@ export function DocPage() {
                 ydoc={collab.session.ydoc}
                 awareness={collab.session.provider.awareness}
                 readOnly={readOnly}
+                outdated={outdated}
                 onView={setView}
                 banner={notice}
               />
