@@ -9,6 +9,7 @@ import { buildKeymaps, type EditorUi } from "./keymap.ts";
 import { cursorBuilder, selectionBuilder } from "./cursors.ts";
 import { placeholder } from "./placeholder.ts";
 import { createUndoManager } from "./undo.ts";
+import { pastePlugin } from "./paste/pastePlugin.ts";
 import { cursorLabels } from "./cursorLabels.ts";
 
 /** Everything the editor needs to be collaborative. */
@@ -25,6 +26,7 @@ export function buildPlugins({ fragment, awareness, ui }: EditorPluginOptions): 
     yCursorPlugin(awareness, { cursorBuilder, selectionBuilder }),
     cursorLabels(),
     yUndoPlugin({ undoManager: createUndoManager(fragment) }),
+    pastePlugin(),
     buildInputRules(),
     ...buildKeymaps(ui),
     dropCursor({ color: "var(--accent)", width: 2 }),
