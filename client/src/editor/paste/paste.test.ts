@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, expect, test } from "vitest";
 import type { Node as PMNode } from "prosemirror-model";
+import { schema } from "@confer/shared";
 import { createTestEditor } from "../testView.ts";
 
 // Clipboard contents as each tool writes them (text/html; text/plain for Markdown).
@@ -190,7 +191,7 @@ test("one line of Markdown goes into the paragraph it is pasted in", () => {
 test("Markdown pasted inside a code block stays raw", () => {
   const t = createTestEditor();
   destroy = t.destroy;
-  t.view.dispatch(t.view.state.tr.setBlockType(1, 1, t.view.state.schema.nodes.code_block));
+  t.view.dispatch(t.view.state.tr.setBlockType(1, 1, schema.nodes.code_block));
   const data = new DataTransfer();
   data.setData("text/plain", "# not a heading\n- nor a list");
   t.view.dom.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
