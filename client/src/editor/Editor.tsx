@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import type * as Y from "yjs";
@@ -9,6 +9,8 @@ import type { EditorUi } from "./keymap.ts";
 import { TaskItemView, syncTaskCheckboxes } from "./taskItemView.ts";
 import { Toolbar } from "./toolbar/Toolbar.tsx";
 import { LinkPopover } from "./toolbar/LinkPopover.tsx";
+import { LinkBubble } from "./toolbar/LinkBubble.tsx";
+import { linkAtSelection } from "./commands.ts";
 import { HelpButton } from "./toolbar/HelpPopover.tsx";
 import { DocNotice } from "../components/DocNotice.tsx";
 import { isNewerThanClient, watchForNewerSchema } from "./schemaGate.ts";
@@ -38,6 +40,8 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
   const [view, setView] = useState<EditorView>();
   const [state, setState] = useState<EditorState>();
   const [linkAnchor, setLinkAnchor] = useState<{ left: number; top: number }>();
+  const [focused, setFocused] = useState(false);
+  const [bubble, setBubble] = useState<{ href: string; anchor: { left: number; top: number } }>();
   const ui = useRef<EditorUi>({ openLinkEditor: () => undefined, focusToolbar: () => undefined });
 
   // A document written by a newer Confer (it says so, or holds blocks this version does not know) is
@@ -86,6 +90,10 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
         editable: () => !readOnlyRef.current,
         attributes,
         nodeViews: { task_item: (node, view, getPos) => new TaskItemView(node, view, getPos) },
+        handleDOMEvents: {
+          focus: () => void setFocused(true),
+          blur: () => void setFocused(false),
+        },
         dispatchTransaction(this: EditorView, tr) {
           // y-prosemirror dispatches from timers (cursor updates); those may land after the view is gone.
           if (this.isDestroyed) return;
@@ -119,14 +127,18 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
     if (readOnly) setLinkAnchor(undefined);
   }, [readOnly, view, frozen]);
 
+  // The link card: shown while the cursor sits in a link (and the link editor is not open).
+  useLayoutEffect(() => {
+    const wrapper = wrapperRef.current;
+    const link = view && state && wrapper && focused && !readOnly && !frozen && !linkAnchor && state.selection.empty ? linkAtSelection(state) : undefined;
+    setBubble(link && wrapper && view ? { href: link.href, anchor: anchorBelow(view, link.from, wrapper, 360) } : undefined);
+  }, [view, state, focused, readOnly, frozen, linkAnchor]);
+
   ui.current = {
     openLinkEditor: () => {
       const wrapper = wrapperRef.current;
       if (!view || !wrapper || readOnlyRef.current) return;
-      const coords = view.coordsAtPos(view.state.selection.from);
-      const box = wrapper.getBoundingClientRect();
-      const left = Math.max(0, Math.min(coords.left - box.left, box.width - 380));
-      setLinkAnchor({ left, top: coords.bottom - box.top + 8 });
+      setLinkAnchor(anchorBelow(view, view.state.selection.from, wrapper, 380));
     },
     focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
   };
@@ -160,7 +172,16 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
       <div className="editor-column" ref={wrapperRef}>
         <div ref={mountRef} className="editor-mount" />
         {view && linkAnchor && <LinkPopover view={view} anchor={linkAnchor} onClose={() => setLinkAnchor(undefined)} />}
+        {view && bubble && <LinkBubble view={view} href={bubble.href} anchor={bubble.anchor} onEdit={() => ui.current.openLinkEditor()} />}
       </div>
     </div>
   );
+}
+
+/** A popover position just below document position `pos`, relative to `wrapper`, kept inside it. */
+function anchorBelow(view: EditorView, pos: number, wrapper: HTMLElement, width: number): { left: number; top: number } {
+  const coords = view.coordsAtPos(pos);
+  const box = wrapper.getBoundingClientRect();
+  const left = Math.max(0, Math.min(coords.left - box.left, box.width - width));
+  return { left, top: coords.bottom - box.top + 8 };
 }

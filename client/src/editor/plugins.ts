@@ -6,7 +6,7 @@ import type * as Y from "yjs";
 import type { Awareness } from "y-protocols/awareness";
 import { buildInputRules } from "./inputRules.ts";
 import { buildKeymaps, type EditorUi } from "./keymap.ts";
-import { cursorBuilder, selectionBuilder } from "./cursors.ts";
+import { cursorBuilders } from "./cursors.ts";
 import { placeholder } from "./placeholder.ts";
 import { createUndoManager } from "./undo.ts";
 import { pastePlugin } from "./paste/pastePlugin.ts";
@@ -23,8 +23,8 @@ export interface EditorPluginOptions {
 export function buildPlugins({ fragment, awareness, ui }: EditorPluginOptions): Plugin[] {
   return [
     ySyncPlugin(fragment),
-    yCursorPlugin(awareness, { cursorBuilder, selectionBuilder }),
-    cursorLabels(),
+    yCursorPlugin(awareness, cursorBuilders(awareness)),
+    cursorLabels(awareness),
     yUndoPlugin({ undoManager: createUndoManager(fragment) }),
     pastePlugin(),
     buildInputRules(),

@@ -77,7 +77,7 @@ export function DocPage() {
   const users = selfExternal === undefined ? presence : presence.map((u) => (u.isSelf ? { ...u, external: selfExternal } : u));
   // The share panel draws people in the colours their avatars and cursors have.
   const colors = new Map(presence.filter((u) => u.id).map((u) => [u.id, u.color]));
-  colors.set(me.id, me.color);
+  if (!colors.has(me.id)) colors.set(me.id, me.color);
   const title = meta.status === "ready" ? meta.doc.title || UNTITLED : meta.status === "offline" ? "Offline copy" : "";
 
   useEffect(() => {
@@ -126,6 +126,8 @@ export function DocPage() {
     <DocNotice tone="info">You can view this document. Only its editors can change it.</DocNotice>
   ) : collab.transientReason && !connected ? (
     <DocNotice tone="warn">{collab.transientReason} Your changes are kept on this device until it is back.</DocNotice>
+  ) : collab.status.tone === "warn" ? (
+    <DocNotice tone="warn">{collab.status.detail}</DocNotice>
   ) : null;
 
   return (
