@@ -145,29 +145,32 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
 
   return (
     <div className="editor-shell">
-      {view && state && !readOnly && !frozen && (
-        <div className="toolbar-row">
-          <Toolbar
-            view={view}
-            state={state}
-            disabled={readOnly}
-            onLink={() => ui.current.openLinkEditor()}
-            containerRef={toolbarRef}
-            trailing={<HelpButton />}
-          />
-        </div>
-      )}
-      <div className="doc-notices">
-        {frozen && (
-          <DocNotice tone="warn">
-            <span title="This document has content that this version of Confer cannot show. Reload the page to see and edit it.">Confer was updated</span>
-            {" · "}
-            <button type="button" className="link-button" onClick={() => location.reload()}>
-              Reload
-            </button>
-          </DocNotice>
+      {/* Toolbar and notices stay in view while the text scrolls, so a notice is never missed. */}
+      <div className="editor-head">
+        {view && state && !readOnly && !frozen && (
+          <div className="toolbar-row">
+            <Toolbar
+              view={view}
+              state={state}
+              disabled={readOnly}
+              onLink={() => ui.current.openLinkEditor()}
+              containerRef={toolbarRef}
+              trailing={<HelpButton />}
+            />
+          </div>
         )}
-        {banner}
+        <div className="doc-notices">
+          {frozen && (
+            <DocNotice tone="warn">
+              <span title="This document has content that this version of Confer cannot show. Reload the page to see and edit it.">Confer was updated</span>
+              {" · "}
+              <button type="button" className="link-button" onClick={() => location.reload()}>
+                Reload
+              </button>
+            </DocNotice>
+          )}
+          {banner}
+        </div>
       </div>
       <div className="editor-column" ref={wrapperRef}>
         <div ref={mountRef} className="editor-mount" />

@@ -1,6 +1,7 @@
 import { Plugin } from "prosemirror-state";
 import type { EditorView } from "prosemirror-view";
 import type { Awareness } from "y-protocols/awareness";
+import type * as Y from "yjs";
 import { buildCursorLabel, caretUsers, type CursorUser } from "./cursors.ts";
 import { personIdOf, presenceColors } from "../collab/presenceColors.ts";
 
@@ -19,8 +20,8 @@ interface Label {
 /**
  * Draws other people's name labels in a layer beside the text rather than inside it, positioned on
  * the carets that y-prosemirror's cursor plugin renders. Each label is a `.ProseMirror-yjs-cursor`;
- * it fades (class `idle`) a few seconds after its person stops moving, and comes back when they move
- * or when the mouse comes near their caret.
+ * it fades (class `idle`) a few seconds after its person stops moving or typing, and comes back when
+ * they move or type, or when the mouse comes near their caret.
  */
 class CursorLabelLayer {
   private readonly layer: HTMLDivElement;
@@ -39,6 +40,7 @@ class CursorLabelLayer {
     this.resize = typeof ResizeObserver === "undefined" ? undefined : new ResizeObserver(() => this.layout());
     this.resize?.observe(view.dom);
     awareness.on("change", this.onAwareness);
+    awareness.doc.on("afterTransaction", this.onTransaction);
     view.dom.addEventListener("mousemove", this.onMouseMove);
     this.layout();
   }
@@ -57,6 +59,20 @@ class CursorLabelLayer {
       const label = this.labels.get(String(id));
       if (label) this.wake(label);
     }
+  };
+
+  /**
+   * A person who types shows their name again. Typing at the end of a line leaves their cursor's
+   * relative position as it was, so their writing is read from the document: the clients whose
+   * clocks moved in a transaction wrote in it (a Y.Doc's client id is its awareness id).
+   */
+  private readonly onTransaction = (transaction: Y.Transaction) => {
+    if (transaction.local) return;
+    transaction.afterState.forEach((end, client) => {
+      if (end <= (transaction.beforeState.get(client) ?? 0)) return;
+      const label = this.labels.get(String(client));
+      if (label) this.wake(label);
+    });
   };
 
   private readonly onMouseMove = (e: MouseEvent) => {
@@ -118,6 +134,7 @@ class CursorLabelLayer {
   destroy(): void {
     this.resize?.disconnect();
     this.awareness.off("change", this.onAwareness);
+    this.awareness.doc.off("afterTransaction", this.onTransaction);
     this.view.dom.removeEventListener("mousemove", this.onMouseMove);
     for (const label of this.labels.values()) clearTimeout(label.timer);
     this.layer.remove();
