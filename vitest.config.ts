@@ -1,9 +1,16 @@
 import { defineConfig } from "vitest/config";
 
-// One vitest run covers shared/ and server/ (unit and integration); e2e/ uses Playwright.
+// One vitest run covers shared/, client/ and server/ (unit and integration); e2e/ uses Playwright.
+// Client tests that need a DOM say so per file (`// @vitest-environment happy-dom`).
 export default defineConfig({
   test: {
-    include: ["shared/src/**/*.test.ts", "server/src/**/*.test.ts", "server/tests/**/*.test.ts"],
+    include: [
+      "shared/src/**/*.test.ts",
+      "client/src/**/*.test.ts",
+      "client/src/**/*.test.tsx",
+      "server/src/**/*.test.ts",
+      "server/tests/**/*.test.ts",
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",

@@ -27,7 +27,8 @@ const nodes = {
     content: "inline*",
     group: "block",
     defining: true,
-    parseDOM: [1, 2, 3].map((level) => ({ tag: `h${level}`, attrs: { level } })),
+    // h4–h6 (pasted from elsewhere) become the smallest heading we have rather than paragraphs.
+    parseDOM: [1, 2, 3, 4, 5, 6].map((level) => ({ tag: `h${level}`, attrs: { level: Math.min(level, 3) } })),
     toDOM: (node): DOMOutputSpec => [`h${Math.min(3, Math.max(1, Number(node.attrs.level) || 1))}`, 0],
   },
   blockquote: {
@@ -118,15 +119,33 @@ const marks = {
     },
   },
   strong: {
-    parseDOM: [{ tag: "strong" }, { tag: "b" }, { style: "font-weight=bold" }],
+    parseDOM: [
+      { tag: "strong" },
+      // Google Docs wraps everything it copies in <b style="font-weight:normal">: that is not bold.
+      { tag: "b", getAttrs: (dom) => (dom as HTMLElement).style?.fontWeight !== "normal" && null },
+      { style: "font-weight=400", clearMark: (m) => m.type.name === "strong" },
+      { style: "font-weight=normal", clearMark: (m) => m.type.name === "strong" },
+      { style: "font-weight", getAttrs: (value) => /^(bold(er)?|[6-9]\d{2})$/.test(value as string) && null },
+    ],
     toDOM: (): DOMOutputSpec => ["strong", 0],
   },
   em: {
-    parseDOM: [{ tag: "em" }, { tag: "i" }, { style: "font-style=italic" }],
+    parseDOM: [
+      { tag: "em" },
+      { tag: "i", getAttrs: (dom) => (dom as HTMLElement).style?.fontStyle !== "normal" && null },
+      { style: "font-style=italic" },
+      { style: "font-style=normal", clearMark: (m) => m.type.name === "em" },
+    ],
     toDOM: (): DOMOutputSpec => ["em", 0],
   },
   strike: {
-    parseDOM: [{ tag: "s" }, { tag: "del" }, { style: "text-decoration=line-through" }],
+    parseDOM: [
+      { tag: "s" },
+      { tag: "del" },
+      { tag: "strike" },
+      { style: "text-decoration", getAttrs: (value) => (value as string).includes("line-through") && null },
+      { style: "text-decoration-line", getAttrs: (value) => (value as string).includes("line-through") && null },
+    ],
     toDOM: (): DOMOutputSpec => ["s", 0],
   },
   code: {

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
-import { closeEventFor, CloseCodes, NOTICE_MESSAGE, readNotice, type CloseEvent, type Me, type Role } from "@confer/shared";
+import { closeEventFor, CloseCodes, NOTICE_MESSAGE, readNotice, SCHEMA_VERSION, SCHEMA_VERSION_PARAM, type CloseEvent, type Me, type Role } from "@confer/shared";
 import { describeConnection, type ConnectionStatus } from "./status.ts";
 import { readUnsynced, writeUnsynced } from "./unsynced.ts";
 import { localCopyName } from "./localCopies.ts";
@@ -31,7 +31,7 @@ export interface CollabState {
   /** Whether this device's copy has been loaded from IndexedDB. */
   localLoaded: boolean;
   /** The role and read-only state the sync server last announced, live (e.g. after a role change). */
-  access: { role: Role; readOnly: boolean } | undefined;
+  access: { role: Role; readOnly: boolean; outdated?: boolean } | undefined;
   /** The title as last announced by the server (someone renamed the document while it was open). */
   liveTitle: string | undefined;
 }
@@ -57,7 +57,7 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
   const [finalClose, setFinalClose] = useState<CloseEvent>();
   const [transientReason, setTransientReason] = useState<string>();
   const [localLoaded, setLocalLoaded] = useState(false);
-  const [access, setAccess] = useState<{ role: Role; readOnly: boolean }>();
+  const [access, setAccess] = useState<{ role: Role; readOnly: boolean; outdated?: boolean }>();
   const [liveTitle, setLiveTitle] = useState<string>();
 
   useEffect(() => {
@@ -74,11 +74,18 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
     if (!enabled) return;
     const ydoc = new Y.Doc();
     const persistence = new IndexeddbPersistence(localCopyName(me.id, docId), ydoc);
-    // `notices=1` asks the server for Confer's access notices (role changes) on the same socket.
-    const provider = new WebsocketProvider(`${wsOrigin()}/collab`, docId, ydoc, { maxBackoffTime: 5000, params: { notices: "1" } });
+    // `notices=1` asks the server for Confer's access notices (role changes) on the same socket;
+    // `schema` announces this page's schema version, so the server keeps an outdated page read-only.
+    const params = { notices: "1", [SCHEMA_VERSION_PARAM]: String(SCHEMA_VERSION) };
+    const provider = new WebsocketProvider(`${wsOrigin()}/collab`, docId, ydoc, { maxBackoffTime: 5000, params });
     provider.messageHandlers[NOTICE_MESSAGE] = (_encoder, decoder) => {
       const notice = readNotice(decoder);
-      if (notice?.type === "access") setAccess({ role: notice.role, readOnly: notice.readOnly });
+      if (notice?.type === "access") {
+        // `outdated` is set by a server whose schema is newer than this page's (read without the
+        // shared type so this works before and after the type learns the field).
+        const outdated = (notice as { outdated?: unknown }).outdated === true;
+        setAccess({ role: notice.role, readOnly: notice.readOnly, outdated });
+      }
       else if (notice?.type === "title") setLiveTitle(notice.title);
     };
     let forgotten = false;

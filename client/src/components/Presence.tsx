@@ -7,7 +7,10 @@ function describe(u: PresentUser): string {
   return parts.join(" · ");
 }
 
-/** Who is in the document right now: avatars, with people from other companies marked external. */
+/** On a phone only this many avatars show, then "+N". */
+const PHONE_AVATARS = 3;
+
+/** Who is in the document right now: one avatar per person, people from other companies marked external. */
 export function Presence({ users }: { users: PresentUser[] }) {
   return (
     <ul className="presence" data-testid="presence" aria-label={`${users.length} ${users.length === 1 ? "person" : "people"} here`}>
@@ -22,6 +25,11 @@ export function Presence({ users }: { users: PresentUser[] }) {
           )}
         </li>
       ))}
+      {users.length > PHONE_AVATARS && (
+        <li className="presence-more" aria-hidden="true">
+          +{users.length - PHONE_AVATARS}
+        </li>
+      )}
     </ul>
   );
 }

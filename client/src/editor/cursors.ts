@@ -1,4 +1,6 @@
 import type { DecorationAttrs } from "prosemirror-view";
+import type { Awareness } from "y-protocols/awareness";
+import { personIdOf, presenceColors } from "../collab/presenceColors.ts";
 
 const HEX = /^#[0-9a-fA-F]{6}$/;
 const FALLBACK_COLOR = "#6b7280";
@@ -64,8 +66,22 @@ export function buildCursorLabel(u: CursorUser): HTMLElement {
   return label;
 }
 
-/** Tints another person's selection with a light version of their colour. */
-export function selectionBuilder(user: unknown): DecorationAttrs {
-  const u = toCursorUser(user);
-  return { style: `background-color: ${u.color}33`, class: "ProseMirror-yjs-selection" };
+/** Tints another person's selection with a light version of `color` (their colour among those present). */
+export function selectionAttrs(color: string): DecorationAttrs {
+  return { style: `background-color: ${color}33`, class: "ProseMirror-yjs-selection" };
+}
+
+/**
+ * The caret and selection builders for y-prosemirror's cursor plugin, drawing each person in the
+ * colour they have among the people present (the same as their avatar's).
+ */
+export function cursorBuilders(awareness: Awareness): {
+  cursorBuilder(user: unknown, clientId: number): HTMLElement;
+  selectionBuilder(user: unknown, clientId: number): DecorationAttrs;
+} {
+  const colorOf = (user: unknown, clientId: number) => presenceColors(awareness).get(personIdOf(clientId, { user })) ?? toCursorUser(user).color;
+  return {
+    cursorBuilder: (user, clientId) => cursorBuilder({ ...(user as object), color: colorOf(user, clientId) }, clientId),
+    selectionBuilder: (user, clientId) => selectionAttrs(colorOf(user, clientId)),
+  };
 }

@@ -2,9 +2,9 @@ import { keymap } from "prosemirror-keymap";
 import { baseKeymap, chainCommands, exitCode, newlineInCode, setBlockType } from "prosemirror-commands";
 import { undoInputRule } from "prosemirror-inputrules";
 import type { Command, Plugin } from "prosemirror-state";
-import { redoCommand, undoCommand } from "y-prosemirror";
 import { schema } from "@confer/shared";
 import { KEYS } from "./shortcuts.ts";
+import { redo, undo } from "./undo.ts";
 import { liftAnyListItem, markCommand, sinkAnyListItem, splitAnyListItem, toggleTaskChecked } from "./commands.ts";
 
 /** Things the keymap asks the surrounding UI to do (open the link popover, focus the toolbar). */
@@ -25,9 +25,9 @@ const insertHardBreak: Command = (state, dispatch) => {
 export function buildKeymaps(ui: { current: EditorUi }): Plugin[] {
   const { nodes, marks } = schema;
   const own: Record<string, Command> = {
-    [KEYS.undo]: undoCommand,
-    [KEYS.redo]: redoCommand,
-    [KEYS.redoAlt]: redoCommand,
+    [KEYS.undo]: undo,
+    [KEYS.redo]: redo,
+    [KEYS.redoAlt]: redo,
     Backspace: undoInputRule,
     [KEYS.bold]: markCommand(marks.strong),
     [KEYS.italic]: markCommand(marks.em),

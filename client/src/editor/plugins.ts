@@ -6,8 +6,10 @@ import type * as Y from "yjs";
 import type { Awareness } from "y-protocols/awareness";
 import { buildInputRules } from "./inputRules.ts";
 import { buildKeymaps, type EditorUi } from "./keymap.ts";
-import { cursorBuilder, selectionBuilder } from "./cursors.ts";
+import { cursorBuilders } from "./cursors.ts";
 import { placeholder } from "./placeholder.ts";
+import { createUndoManager } from "./undo.ts";
+import { pastePlugin } from "./paste/pastePlugin.ts";
 import { cursorLabels } from "./cursorLabels.ts";
 
 /** Everything the editor needs to be collaborative. */
@@ -21,9 +23,10 @@ export interface EditorPluginOptions {
 export function buildPlugins({ fragment, awareness, ui }: EditorPluginOptions): Plugin[] {
   return [
     ySyncPlugin(fragment),
-    yCursorPlugin(awareness, { cursorBuilder, selectionBuilder }),
-    cursorLabels(),
-    yUndoPlugin(),
+    yCursorPlugin(awareness, cursorBuilders(awareness)),
+    cursorLabels(awareness),
+    yUndoPlugin({ undoManager: createUndoManager(fragment) }),
+    pastePlugin(),
     buildInputRules(),
     ...buildKeymaps(ui),
     dropCursor({ color: "var(--accent)", width: 2 }),

@@ -77,7 +77,7 @@ export function DocPage() {
   const users = selfExternal === undefined ? presence : presence.map((u) => (u.isSelf ? { ...u, external: selfExternal } : u));
   // The share panel draws people in the colours their avatars and cursors have.
   const colors = new Map(presence.filter((u) => u.id).map((u) => [u.id, u.color]));
-  colors.set(me.id, me.color);
+  if (!colors.has(me.id)) colors.set(me.id, me.color);
   const title = meta.status === "ready" ? meta.doc.title || UNTITLED : meta.status === "offline" ? "Offline copy" : "";
 
   useEffect(() => {
@@ -101,7 +101,9 @@ export function DocPage() {
   if (meta.status === "loading") return <FullPageMessage title="Opening document…" busy />;
 
   // The socket's live notice wins over the role read at page load (it follows role changes).
-  const viewerRole = collab.access ? collab.access.readOnly : meta.status === "ready" && meta.doc.role === "viewer";
+  const outdated = !!collab.access?.outdated;
+  // An outdated page is read-only too, but because of its version, not its role (the editor says so).
+  const viewerRole = collab.access && !outdated ? collab.access.readOnly : meta.status === "ready" && meta.doc.role === "viewer";
   const readOnly = viewerRole || !!collab.finalClose;
   const canRename = meta.status === "ready" && !viewerRole && !collab.finalClose;
   const connected = collab.status.tone === "ok";
@@ -124,6 +126,8 @@ export function DocPage() {
     <DocNotice tone="info">You can view this document. Only its editors can change it.</DocNotice>
   ) : collab.transientReason && !connected ? (
     <DocNotice tone="warn">{collab.transientReason} Your changes are kept on this device until it is back.</DocNotice>
+  ) : collab.status.tone === "warn" ? (
+    <DocNotice tone="warn">{collab.status.detail}</DocNotice>
   ) : null;
 
   return (
@@ -153,6 +157,7 @@ export function DocPage() {
                 ydoc={collab.session.ydoc}
                 awareness={collab.session.provider.awareness}
                 readOnly={readOnly}
+                outdated={outdated}
                 onView={setView}
                 banner={notice}
               />

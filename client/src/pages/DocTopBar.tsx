@@ -40,7 +40,7 @@ export function DocTopBar({ docId, title, canRename, onRenamed, users, status, s
           onClick={share.onToggle}
         >
           <UserPlus size={15} aria-hidden />
-          Share
+          <span className="share-label">Share</span>
         </button>
       )}
     </header>

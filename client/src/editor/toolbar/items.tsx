@@ -19,9 +19,9 @@ import {
   TextQuote,
   Undo2,
 } from "lucide-react";
-import { redoCommand, undoCommand } from "y-prosemirror";
 import { schema } from "@confer/shared";
 import { KEYS } from "../shortcuts.ts";
+import { redo, undo } from "../undo.ts";
 import {
   findAncestor,
   insertHorizontalRule,
@@ -82,7 +82,7 @@ export const TOOLBAR_GROUPS: ToolbarItem[][] = [
     { id: "hr", label: "Divider", icon: <Minus {...ICON} />, command: insertHorizontalRule },
   ],
   [
-    { id: "undo", label: "Undo", icon: <Undo2 {...ICON} />, keys: KEYS.undo, command: undoCommand },
-    { id: "redo", label: "Redo", icon: <Redo2 {...ICON} />, keys: KEYS.redo, command: redoCommand },
+    { id: "undo", label: "Undo", icon: <Undo2 {...ICON} />, keys: KEYS.undo, command: undo },
+    { id: "redo", label: "Redo", icon: <Redo2 {...ICON} />, keys: KEYS.redo, command: redo },
   ],
 ];

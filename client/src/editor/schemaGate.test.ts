@@ -1,0 +1,101 @@
+// @vitest-environment happy-dom
+import { afterEach, expect, test } from "vitest";
+import * as Y from "yjs";
+import { BODY_FRAGMENT, META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY, schema } from "@confer/shared";
+import { createTestEditor } from "./testView.ts";
+import { docSchemaVersion, hasUnknownContent, isNewerThanClient, watchForNewerSchema } from "./schemaGate.ts";
+import { readOnlyBody } from "./readOnlyBody.ts";
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  cleanup.forEach((f) => f());
+  cleanup = [];
+});
+
+function paragraph(text: string): Y.XmlElement {
+  const p = new Y.XmlElement("paragraph");
+  p.insert(0, [new Y.XmlText(text)]);
+  return p;
+}
+
+/** A document as a newer Confer writes it: a block type this version lacks, between two paragraphs. */
+function newerDocUpdate(base: Y.Doc, opts: { stamp: boolean }): Uint8Array {
+  const remote = new Y.Doc();
+  Y.applyUpdate(remote, Y.encodeStateAsUpdate(base));
+  const before = Y.encodeStateVector(remote);
+  remote.transact(() => {
+    if (opts.stamp) remote.getMap(META_MAP).set(SCHEMA_VERSION_KEY, SCHEMA_VERSION + 1);
+    const callout = new Y.XmlElement("callout");
+    callout.setAttribute("tone", "info");
+    callout.insert(0, [paragraph("from the future")]);
+    remote.getXmlFragment(BODY_FRAGMENT).insert(1, [callout]);
+  });
+  return Y.encodeStateAsUpdate(remote, before);
+}
+
+function seeded(): Y.Doc {
+  const doc = new Y.Doc();
+  doc.getXmlFragment(BODY_FRAGMENT).insert(0, [paragraph("one"), paragraph("two")]);
+  return doc;
+}
+
+const names = (doc: Y.Doc) => doc.getXmlFragment(BODY_FRAGMENT).toArray().map((c) => (c as Y.XmlElement).nodeName);
+
+test("the danger: a bound editor deletes a block it does not know, for everyone", () => {
+  const ydoc = seeded();
+  const t = createTestEditor(ydoc);
+  cleanup.push(t.destroy);
+  Y.applyUpdate(ydoc, newerDocUpdate(ydoc, { stamp: false }));
+  expect(names(ydoc)).toEqual(["paragraph", "paragraph"]);
+});
+
+for (const stamp of [true, false]) {
+  test(`detaching on the watcher's call keeps the unknown block (${stamp ? "meta says newer" : "no meta, unknown node"})`, () => {
+    const ydoc = seeded();
+    const t = createTestEditor(ydoc);
+    cleanup.push(t.destroy);
+    let fired = 0;
+    cleanup.push(
+      watchForNewerSchema(ydoc, () => {
+        fired++;
+        t.view.destroy();
+      }),
+    );
+    Y.applyUpdate(ydoc, newerDocUpdate(ydoc, { stamp }));
+    expect(fired).toBe(1);
+    expect(names(ydoc)).toEqual(["paragraph", "callout", "paragraph"]);
+    expect(isNewerThanClient(ydoc, ydoc.getXmlFragment(BODY_FRAGMENT))).toBe(true);
+  });
+}
+
+test("ordinary edits do not trip the watcher", () => {
+  const ydoc = seeded();
+  let fired = 0;
+  cleanup.push(watchForNewerSchema(ydoc, () => fired++));
+  ydoc.getXmlFragment(BODY_FRAGMENT).insert(0, [paragraph("zero")]);
+  const text = (ydoc.getXmlFragment(BODY_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+  text.format(0, 2, { strong: {} });
+  expect(fired).toBe(0);
+  expect(docSchemaVersion(ydoc)).toBe(1);
+});
+
+test("an unknown mark counts as newer content", () => {
+  const ydoc = seeded();
+  let fired = 0;
+  cleanup.push(watchForNewerSchema(ydoc, () => fired++));
+  const text = (ydoc.getXmlFragment(BODY_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+  text.format(0, 2, { highlight: { color: "yellow" } });
+  expect(fired).toBe(1);
+  expect(hasUnknownContent(ydoc.getXmlFragment(BODY_FRAGMENT))).toBe(true);
+});
+
+test("the read-only reading shows what it knows, marks where the rest is, and writes nothing", () => {
+  const ydoc = seeded();
+  Y.applyUpdate(ydoc, newerDocUpdate(ydoc, { stamp: true }));
+  const updates: Uint8Array[] = [];
+  ydoc.on("update", (u: Uint8Array) => updates.push(u));
+  const body = readOnlyBody(ydoc.getXmlFragment(BODY_FRAGMENT), schema);
+  expect(body.doc.toString()).toBe('doc(paragraph("one"), paragraph("two"))');
+  expect(body.unknownAt).toEqual([5]);
+  expect(updates).toHaveLength(0);
+});
