@@ -20,6 +20,7 @@ const TOO_EARLY: CloseEvent = { code: 1008, reason: "Too much was sent before th
 /** Close when a document could not be opened (storage failed); the client retries. */
 const OPEN_FAILED: CloseEvent = { code: 1011, reason: "The server could not open this document.", final: false };
 
+/** What the sync server is built from. */
 export interface CollabDeps {
   config: Config;
   log: Logger;
