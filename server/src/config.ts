@@ -13,6 +13,12 @@ const Env = z.object({
   UNLOAD_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().positive().default(1000),
   SESSION_DAYS: z.coerce.number().int().positive().default(30),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must look like smtp://user:password@host:587 or smtps://host:465")
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  SIGNUPS_PER_HOUR: z.coerce.number().int().positive().default(30),
 });
 
 /** Resolved server settings. */
@@ -30,6 +36,10 @@ export interface Config {
   /** Compact a document's update log into a snapshot once it has this many entries. */
   compactAfterUpdates: number;
   sessionDays: number;
+  /** Outgoing mail (address confirmations); without it no address is ever proven. */
+  smtp: { url: string; from: string } | undefined;
+  /** New accounts one client address may start per hour (sign-ups, guest joins, invitation accepts). */
+  signupsPerHour: number;
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -42,17 +52,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid settings:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
+  // Links in emails must point at this server whatever Host header a request carried.
+  if (e.SMTP_URL && !e.PUBLIC_URL) throw new Error("Invalid settings:\n  SMTP_URL: needs PUBLIC_URL too, so that links in emails point at this server");
+  const publicUrl = e.PUBLIC_URL?.replace(/\/$/, "");
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
-    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
+    publicUrl,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === "true",
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     unloadAfterMs: e.UNLOAD_AFTER_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     sessionDays: e.SESSION_DAYS,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Confer <confer@${new URL(publicUrl!).hostname}>` } : undefined,
+    signupsPerHour: e.SIGNUPS_PER_HOUR,
     clientDist: undefined,
   };
 }

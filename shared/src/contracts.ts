@@ -30,6 +30,8 @@ export const Me = z.object({
   company: z.string(),
   orgId: z.string(),
   color: z.string(),
+  /** Whether this person proved they receive mail at `email`. */
+  emailVerified: z.boolean(),
 });
 export type Me = z.infer<typeof Me>;
 
