@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/index.ts";
 import { api, createDoc, signup, startMailServer, TEST_PUBLIC_URL, type TestUser } from "./helpers.ts";
 import { verifyToken } from "./mailbox.ts";
+import { AccountConflict } from "../src/store/users.ts";
 
 // A server with SMTP_URL pointing at a real SMTP server (smtp-server on port 0) that keeps what arrives.
 type Server = Awaited<ReturnType<typeof startMailServer>>;
@@ -142,6 +143,16 @@ describe("email confirmation", () => {
     expect(await server.services.users.countUnconfirmed(email)).toBe(0);
     const rows = await server.services.db.selectFrom("users").select("id").where("email", "=", email).execute();
     expect(rows).toHaveLength(1);
+    // Below the route's one-address-at-a-time, the store itself refuses a second confirmed account.
+    const again = server.services.users.create({
+      name: "Twin",
+      email,
+      passwordHash: "x",
+      verified: true,
+      placement: { company: "Twin" },
+      maxUnconfirmed: 3,
+    });
+    await expect(again).rejects.toThrow(AccountConflict);
   });
 
   it("a mail server that refuses is a 503 that says so, and leaves no account", async () => {
