@@ -91,8 +91,10 @@ export function InviteOrgPage() {
           <strong>{invite.invitedBy}</strong> invited you to join
         </p>
         <h1 className="invite-title">{invite.orgName}</h1>
-        <p className="invite-role-line muted">
-          As a colleague, not a guest · invitation expires <time dateTime={invite.expiresAt}>{relativeTime(invite.expiresAt)}</time>
+        <p className="invite-role-line">
+          <span className="muted">
+            As a colleague, not a guest · invitation expires <time dateTime={invite.expiresAt}>{relativeTime(invite.expiresAt)}</time>
+          </span>
         </p>
         {me ? (
           <div className="auth-form">

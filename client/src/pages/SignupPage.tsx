@@ -37,8 +37,11 @@ export function SignupPage() {
         }
       >
         <div className="auth-form" role="status">
-          <p className="check-email" style={{ display: "flex", alignItems: "center", gap: 8, margin: 0, flexWrap: "wrap" }}>
-            <MailCheck size={20} aria-hidden /> We sent an email to <strong>{sentTo}</strong>.
+          <p className="check-email" style={{ display: "flex", alignItems: "flex-start", gap: 8, margin: 0 }}>
+            <MailCheck size={20} aria-hidden style={{ flex: "none" }} />
+            <span>
+              We sent an email to <strong style={{ overflowWrap: "anywhere" }}>{sentTo}</strong>.
+            </span>
           </p>
           <p className="muted">Open the link in it to confirm your address and sign in. The link works for 24 hours.</p>
           <p className="muted">
