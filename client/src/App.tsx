@@ -3,9 +3,11 @@ import { RequireAuth } from "./auth/RequireAuth.tsx";
 import { DocPage } from "./pages/DocPage.tsx";
 import { DocsPage } from "./pages/DocsPage.tsx";
 import { InvitePage } from "./pages/InvitePage.tsx";
+import { InviteOrgPage } from "./pages/InviteOrgPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 import { SignupPage } from "./pages/SignupPage.tsx";
+import { SignupConfirmPage } from "./pages/SignupConfirmPage.tsx";
 
 /** Remounts the document page per id, so nothing of one document leaks into the next. */
 function KeyedDocPage() {
@@ -21,6 +23,8 @@ export function App() {
       <Route path="/signup" element={<SignupPage />} />
       {/* Public on purpose: people arriving through a link often have no account yet. */}
       <Route path="/invite/:token" element={<InvitePage />} />
+      <Route path="/join/:token" element={<InviteOrgPage />} />
+      <Route path="/verify/:token" element={<SignupConfirmPage />} />
       <Route
         path="/"
         element={

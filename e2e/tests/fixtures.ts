@@ -4,24 +4,38 @@ import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { test as base, expect, type Page } from "@playwright/test";
+import { startMailbox, verifyToken, type Mailbox } from "../../server/tests/mailbox.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 /** Where screenshots of the main screens are written, for people to look at. */
 export const SCREENSHOTS = path.join(repoRoot, "e2e", "screenshots");
 
-/** A Confer server started as `pnpm start` starts it (built client, API and sync on one port). */
+/**
+ * A Confer server started as `pnpm start` starts it (built client, API and sync on one port), sending
+ * its emails to a real SMTP server of the test's own (`mailbox`), as a deployment with SMTP_URL does.
+ */
 export class ServerProcess {
   child: ChildProcess | undefined;
   url = "";
   constructor(
     readonly dataDir: string,
     private readonly port: number,
+    readonly mailbox: Mailbox,
   ) {}
 
   async start(): Promise<void> {
+    const publicUrl = `http://localhost:${this.port}`;
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: path.join(repoRoot, "server"),
-      env: { ...process.env, PORT: String(this.port), HOST: "127.0.0.1", DATA_DIR: this.dataDir, LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        HOST: "127.0.0.1",
+        DATA_DIR: this.dataDir,
+        LOG_LEVEL: "warn",
+        PUBLIC_URL: publicUrl,
+        SMTP_URL: this.mailbox.url,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
@@ -39,7 +53,7 @@ export class ServerProcess {
       if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    this.url = `http://localhost:${this.port}`;
+    this.url = publicUrl;
   }
 
   async stop(): Promise<void> {
@@ -66,10 +80,13 @@ export const test = base.extend<object, { server: ServerProcess }>({
   server: [
     async ({}, use) => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-e2e-"));
-      const server = new ServerProcess(dataDir, await freePort());
+      const mailbox = await startMailbox();
+      const server = new ServerProcess(dataDir, await freePort(), mailbox);
       await server.start();
+      currentMailbox = mailbox;
       await use(server);
       await server.stop();
+      await mailbox.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: "worker" },
@@ -78,21 +95,35 @@ export const test = base.extend<object, { server: ServerProcess }>({
 });
 export { expect };
 
+/** The mailbox of this worker's server: where its confirmation emails arrive. */
+let currentMailbox: Mailbox | undefined;
+
 let n = 0;
-/** A unique person for one test. */
+/**
+ * A unique person for one test, with an address at their company's own domain: people of one
+ * company who confirm their addresses share its organisation.
+ */
 export function person(name: string, company: string) {
   n++;
-  return { name, company, email: `${name.toLowerCase()}.${Date.now()}.${n}@example.com`, password: "correct horse battery" };
+  const domain = `${company.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.test`;
+  return { name, company, email: `${name.toLowerCase()}.${Date.now()}.${n}@${domain}`, password: "correct horse battery" };
 }
 
-/** Signs up through the form, as a person would. */
-export async function signUp(page: Page, who: ReturnType<typeof person>): Promise<void> {
+/** Signs up through the form and follows the link in the confirmation email, as a person would. */
+export async function signUp(page: Page, who: ReturnType<typeof person>, opts: { snapshot?: string } = {}): Promise<void> {
   await page.goto("/signup");
   await page.getByLabel("Name").fill(who.name);
   await page.getByLabel("Email").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
   await page.getByLabel("Company").fill(who.company);
   await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await expect(page.getByText(who.email)).toBeVisible();
+  if (opts.snapshot) await snap(page, `${opts.snapshot}-check-email`);
+  const token = verifyToken(await currentMailbox!.next(who.email, { match: /\/verify\// }));
+  await page.goto(`/verify/${token}`);
+  if (opts.snapshot) await snap(page, `${opts.snapshot}-confirm`);
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
   await expect(page.getByRole("button", { name: "New document" })).toBeVisible();
 }
 

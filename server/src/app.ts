@@ -26,6 +26,12 @@ import { requestLog } from "./http/requestLog.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { docRoutes } from "./routes/docs/index.ts";
 import type { Services } from "./services.ts";
+import { AccountService } from "./accounts/AccountService.ts";
+import { createAuthLimits } from "./accounts/limits.ts";
+import { Mailer } from "./mail/Mailer.ts";
+import { EmailVerificationStore } from "./store/emailVerifications.ts";
+import { OrgInviteStore } from "./store/orgInvites.ts";
+import { orgInviteRoutes } from "./routes/orgInvites/index.ts";
 
 /** A running Confer server. */
 export interface ConferServer {
@@ -44,6 +50,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const storage = new DocumentStorage(db, sqlite, { file, durability: config.durability, busyTimeoutMs: config.storageBusyTimeoutMs });
   const auth = new Authenticator(new SessionStore(db, config.sessionDays), users);
   const collab = new CollabServer({ config, log, auth, documents, storage });
+  const mailer = config.smtp && new Mailer(config.smtp.url, config.smtp.from);
+  const accounts = new AccountService({ users, verifications: new EmailVerificationStore(db), mailer, publicUrl: config.publicUrl, log });
   const services: Services = {
     config,
     log,
@@ -57,6 +65,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     orgs: new OrgStore(db),
     auth,
     collab,
+    accounts,
+    orgInvites: new OrgInviteStore(db),
+    limits: createAuthLimits(config.signupsPerHour),
   };
 
   const app = express();
@@ -94,6 +105,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   api.use(memberRoutes(services));
   api.use(inviteRoutes(services));
   api.use(orgRoutes(services));
+  api.use(orgInviteRoutes(services));
   api.use((_req, _res, next) => next(notFound("No such API endpoint.")));
   app.use("/api", api);
 
@@ -135,6 +147,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         server.closeAllConnections();
         await stopped;
         await storage.close();
+        mailer?.close();
         await db.destroy();
         log.info("Confer stopped");
       })()),

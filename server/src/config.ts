@@ -16,6 +16,12 @@ const Env = z.object({
   SESSION_DAYS: z.coerce.number().int().positive().default(30),
   DURABILITY: z.enum(["process", "disk"]).default("process"),
   STORAGE_BUSY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must look like smtp://user:password@host:587 or smtps://host:465")
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  SIGNUPS_PER_HOUR: z.coerce.number().int().positive().default(30),
 });
 
 /** Resolved server settings. */
@@ -37,6 +43,10 @@ export interface Config {
   durability: "process" | "disk";
   /** How long edits wait while another program holds the database's write lock before the document closes. */
   storageBusyTimeoutMs: number;
+  /** Outgoing mail (address confirmations); without it no address is ever proven. */
+  smtp: { url: string; from: string } | undefined;
+  /** New accounts one client address may start per hour (sign-ups, guest joins, invitation accepts). */
+  signupsPerHour: number;
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -49,11 +59,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid settings:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
+  // Links in emails must point at this server whatever Host header a request carried.
+  if (e.SMTP_URL && !e.PUBLIC_URL) throw new Error("Invalid settings:\n  SMTP_URL: needs PUBLIC_URL too, so that links in emails point at this server");
+  const publicUrl = e.PUBLIC_URL?.replace(/\/$/, "");
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
-    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
+    publicUrl,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === "true",
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
@@ -62,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: e.SESSION_DAYS,
     durability: e.DURABILITY,
     storageBusyTimeoutMs: e.STORAGE_BUSY_TIMEOUT_MS,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Confer <confer@${new URL(publicUrl!).hostname}>` } : undefined,
+    signupsPerHour: e.SIGNUPS_PER_HOUR,
     clientDist: undefined,
   };
 }

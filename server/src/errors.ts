@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "./logger.ts";
 import { isBusyError } from "./store/db.ts";
+import { redactPath } from "./http/requestLog.ts";
 
 /** An error with an HTTP status, a stable id and a message a person can act on. */
 export class HttpError extends Error {
@@ -23,12 +24,16 @@ export const conflict = (message: string, id = "conflict") => new HttpError(409,
 export const storageBusy = () =>
   new HttpError(503, "storage_busy", "The server's database is busy with another program right now, so nothing was changed. Please try again in a few seconds.");
 
-/** Refusal for naming an existing company without an email address of its domain. */
-export const companyTaken = (company: string) =>
-  conflict(
-    `${company} already has an organisation here, and your email address is not from its domain. Sign up with your work email, or enter your own company's name.`,
-    "company_taken",
-  );
+/** Something that existed and is used up or expired for good (a link followed twice, say). */
+export const gone = (message: string, id = "gone") => new HttpError(410, id, message);
+/** A rate limit was reached; the message says how long to wait. */
+export const tooManyRequests = (message: string) => new HttpError(429, "rate_limited", message);
+
+/** Whether an error is the database refusing a duplicate (two requests raced for one unique thing). */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
+}
 
 /** Turns any error into `{ error: { id, message } }`; never leaks a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
@@ -55,7 +60,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(status).json({ error: { id: err?.type ?? "bad_request", message } });
       return;
     }
-    log.error({ err, method: req.method, url: req.originalUrl }, "request failed");
+    if (isUniqueViolation(err)) {
+      // A race no route foresaw: the other request won. The person gets a 409 that says so, not a 500.
+      log.warn({ method: req.method, path: redactPath(req.originalUrl), code: err.code }, "request lost a race");
+      res.status(409).json({ error: { id: "conflict", message: "Someone else changed this at the same moment. Reload and try again." } });
+      return;
+    }
+    // Only the redacted path (URLs carry invite tokens) and the error's own fields: libraries hang
+    // request data on their errors, and the logger would print every property it finds.
+    log.error({ err: { type: err?.name, code: err?.code, message: err?.message, stack: err?.stack }, method: req.method, path: redactPath(req.originalUrl) }, "request failed");
     res.status(500).json({ error: { id: "internal", message: "Something went wrong on our side. Please try again." } });
   };
 }

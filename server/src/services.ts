@@ -10,6 +10,9 @@ import type { ActivityStore } from "./store/activity.ts";
 import type { OrgStore } from "./store/orgs.ts";
 import type { Authenticator } from "./auth/session.ts";
 import type { CollabServer } from "./collab/CollabServer.ts";
+import type { AccountService } from "./accounts/AccountService.ts";
+import type { AuthLimits } from "./accounts/limits.ts";
+import type { OrgInviteStore } from "./store/orgInvites.ts";
 
 /** Everything a route or the sync server needs, built once in `createServer`. */
 export interface Services {
@@ -25,4 +28,8 @@ export interface Services {
   orgs: OrgStore;
   auth: Authenticator;
   collab: CollabServer;
+  accounts: AccountService;
+  orgInvites: OrgInviteStore;
+  /** Rate limits shared by every route that signs in or creates an account. */
+  limits: AuthLimits;
 }

@@ -7,6 +7,7 @@ import WebSocket from "ws";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { startServer, loadConfig, createLogger, type ConferServer } from "../src/index.ts";
+import { startMailbox, verifyToken, type Mailbox } from "./mailbox.ts";
 
 /** A fresh, empty data directory under the OS temp dir. */
 export function tempDir(prefix = "confer-test-"): string {
@@ -27,6 +28,35 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
   });
 }
 
+/** Servers with PUBLIC_URL set expect it as the Origin of browser requests; `api()` sends it. */
+const publicOrigins = new Map<string, string>();
+/** The mailbox each mail-enabled test server sends to, by server URL. */
+const mailboxes = new Map<string, Mailbox>();
+
+/** The public URL of mail-enabled test servers: links in their emails start with it. */
+export const TEST_PUBLIC_URL = "http://confer.test";
+
+/**
+ * A server that proves addresses by email: SMTP_URL points at a real SMTP server started for it
+ * (`server.mailbox` holds what it sent). `signup()` against it follows the emailed link.
+ */
+export async function startMailServer(env: Record<string, string> = {}): Promise<Awaited<ReturnType<typeof startTestServer>> & { mailbox: Mailbox }> {
+  const mailbox = await startMailbox();
+  const server = await startTestServer({ SMTP_URL: mailbox.url, PUBLIC_URL: TEST_PUBLIC_URL, MAIL_FROM: "Confer <confer@confer.test>", ...env });
+  publicOrigins.set(server.url, TEST_PUBLIC_URL);
+  mailboxes.set(server.url, mailbox);
+  const close = server.close;
+  return Object.assign(server, {
+    mailbox,
+    close: async () => {
+      await close();
+      await mailbox.close();
+      publicOrigins.delete(server.url);
+      mailboxes.delete(server.url);
+    },
+  });
+}
+
 let counter = 0;
 
 /** A signed-up person with their session cookie. */
@@ -42,7 +72,7 @@ export interface TestUser {
 export async function api(baseUrl: string, method: string, pathname: string, opts: { cookie?: string; body?: unknown; origin?: string | null } = {}) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.origin !== null) headers.origin = opts.origin ?? baseUrl;
+  if (opts.origin !== null) headers.origin = opts.origin ?? publicOrigins.get(baseUrl) ?? baseUrl;
   const res = await fetch(baseUrl + pathname, {
     method,
     headers,
@@ -59,20 +89,32 @@ export async function api(baseUrl: string, method: string, pathname: string, opt
   return { status: res.status, json: json as any, text, headers: res.headers };
 }
 
-/** Signs up a new person (unique email) and returns them with their cookie. */
+/** A test email domain for a company: people of one company share it (and, proven, its organisation). */
+export const companyDomain = (company: string) => `${company.trim().toLowerCase().replace(/[^a-z0-9]+/g, "-")}.test`;
+
+/**
+ * Signs up a new person (unique email at their company's domain) and returns them with their
+ * cookie. On a mail-enabled server it follows the link in the confirmation email, as a person would.
+ */
 export async function signup(baseUrl: string, fields: Partial<{ name: string; email: string; company: string; password: string }> = {}): Promise<TestUser> {
   const n = ++counter;
+  const company = fields.company ?? "Acme";
   const body = {
     name: fields.name ?? `Person ${n}`,
-    email: fields.email ?? `person${n}.${process.pid}.${Date.now()}@example.com`,
-    company: fields.company ?? "Acme",
+    email: fields.email ?? `person${n}.${process.pid}.${Date.now()}@${companyDomain(company)}`,
+    company,
     password: fields.password ?? "correct horse battery",
   };
-  const res = await api(baseUrl, "POST", "/api/auth/signup", { body });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+  let res = await api(baseUrl, "POST", "/api/auth/signup", { body });
+  const mailbox = mailboxes.get(baseUrl);
+  if (res.status === 202 && mailbox) {
+    const token = verifyToken(await mailbox.next(body.email, { match: /\/verify\// }));
+    res = await api(baseUrl, "POST", "/api/auth/verify", { body: { token } });
+    if (res.status !== 200) throw new Error(`confirming failed: ${res.status} ${res.text}`);
+  } else if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
   const setCookie = res.headers.get("set-cookie") ?? "";
   const cookie = setCookie.split(";")[0]!;
-  return { id: res.json.id, name: body.name, email: body.email, company: body.company, cookie };
+  return { id: res.json.id, name: body.name, email: body.email, company: res.json.company, cookie };
 }
 
 /** Creates a document as `user` and returns its id. */

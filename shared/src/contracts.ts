@@ -30,6 +30,8 @@ export const Me = z.object({
   company: z.string(),
   orgId: z.string(),
   color: z.string(),
+  /** Whether this person proved they receive mail at `email`. (Defaults for a `Me` remembered offline by an older version.) */
+  emailVerified: z.boolean().default(false),
 });
 export type Me = z.infer<typeof Me>;
 

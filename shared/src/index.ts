@@ -5,3 +5,4 @@ export * from "./contracts.ts";
 export * from "./sharing.ts";
 export * from "./messages.ts";
 export * from "./schemaVersion.ts";
+export * from "./accounts.ts";

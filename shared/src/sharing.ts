@@ -94,6 +94,13 @@ export type ActivityEntry = z.infer<typeof ActivityEntry>;
 export const ActivityList = z.object({ entries: z.array(ActivityEntry) });
 
 /** The signed-in person's organisation and its settings. */
-export const OrgSettings = z.object({ id: z.string(), name: z.string(), allowExternal: z.boolean(), isAdmin: z.boolean() });
+export const OrgSettings = z.object({
+  id: z.string(),
+  name: z.string(),
+  allowExternal: z.boolean(),
+  isAdmin: z.boolean(),
+  /** The domain whose confirmed addresses join this organisation by themselves, if it owns one. */
+  domain: z.string().nullable(),
+});
 export type OrgSettings = z.infer<typeof OrgSettings>;
 export const UpdateOrgRequest = z.object({ allowExternal: z.boolean({ required_error: "allowExternal is required." }) });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Me, type LoginRequest, type SignupRequest } from "@confer/shared";
+import { Me, SignupAnswer, type LoginRequest, type SignupRequest } from "@confer/shared";
 import { request } from "./http.ts";
 
 const Ok = z.object({ ok: z.literal(true) });
@@ -9,9 +9,17 @@ export function fetchMe(): Promise<Me> {
   return request("GET", "/api/me", Me);
 }
 
-/** Creates an account and signs it in. */
-export function signup(body: SignupRequest): Promise<Me> {
-  return request("POST", "/api/auth/signup", Me, body);
+/**
+ * Asks for an account. On a server that confirms addresses the answer is "check your email"
+ * (whether or not the address already has an account); otherwise the signed-in person.
+ */
+export function signup(body: SignupRequest): Promise<SignupAnswer> {
+  return request("POST", "/api/auth/signup", SignupAnswer, body);
+}
+
+/** Follows the link from a confirmation email: confirms the address and signs in. */
+export function confirmEmail(token: string): Promise<Me> {
+  return request("POST", "/api/auth/verify", Me, { token });
 }
 
 /** Signs in with email and password. */

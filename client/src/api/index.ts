@@ -2,3 +2,4 @@ export * from "./errors.ts";
 export * from "./auth.ts";
 export * from "./docs.ts";
 export * from "./sharing.ts";
+export * from "./orgInvites.ts";

@@ -130,7 +130,7 @@ export function InvitePage() {
         ) : (
           <>
             <h2 className="invite-form-title">Join as a guest</h2>
-            <InviteGuestForm token={token} loginHref={loginHref} onJoined={onJoined} onDeadLink={(error) => setLanding({ status: "failed", error })} />
+            <InviteGuestForm token={token} onJoined={onJoined} onDeadLink={(error) => setLanding({ status: "failed", error })} />
             <p className="auth-footer">
               <Link to={loginHref}>I have an account — sign in</Link>
             </p>

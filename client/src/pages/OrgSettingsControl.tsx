@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { ChevronRight, Settings } from "lucide-react";
 import type { OrgSettings } from "@confer/shared";
 import { getOrg, messageOf, updateOrg } from "../api/index.ts";
+import { InviteColleagues } from "./InviteColleagues.tsx";
 
 /** "Organisation settings" on the documents page, for organisation admins only (nothing for anyone else). */
 export function OrgSettingsControl() {
@@ -66,6 +67,7 @@ export function OrgSettingsControl() {
             {error}
           </p>
         )}
+        <InviteColleagues org={org} />
       </div>
     </details>
   );

@@ -1,9 +1,15 @@
 import type { RequestHandler } from "express";
 import type { Logger } from "../logger.ts";
 
-/** Path with secrets cut out: invite tokens travel in the URL and must never reach the logs. */
+/**
+ * Path with secrets cut out: invite tokens travel in the URL and must never reach the logs. Besides
+ * the known places, any segment long enough to be a token (ids are 16 characters, tokens 43) goes too.
+ */
 export function redactPath(path: string): string {
-  return path.replace(/\/invites\/[^/?]+/g, "/invites/:token").replace(/\?.*$/, "");
+  return path
+    .replace(/\?.*$/, "")
+    .replace(/\/((?:org-)?invites)\/[^/]+/g, "/$1/:token")
+    .replace(/\/[A-Za-z0-9_-]{32,}(?=\/|$)/g, "/:secret");
 }
 
 /** One structured log line per API request: method, redacted path, status, duration. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { User } from "../store/users.ts";
 import { can, syncMode, type DocumentAction } from "./document.ts";
 
-const user: User = { id: "u", name: "U", email: "u@x.io", orgId: "o", company: "O", color: "#000", isOrgAdmin: false };
+const user: User = { id: "u", name: "U", email: "u@x.io", orgId: "o", company: "O", color: "#000", isOrgAdmin: false, emailVerified: true };
 const actions: DocumentAction[] = ["read", "update", "rename", "delete", "manageMembers"];
 const allowed = (role: "owner" | "editor" | "viewer" | undefined, u: User | null = user) =>
   actions.filter((a) => can({ user: u ?? undefined, role }, a));

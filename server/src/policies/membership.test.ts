@@ -4,9 +4,9 @@ import type { InviteRow } from "../store/invites.ts";
 import { canGrant } from "./document.ts";
 import { checkAddMember, checkChangeRole, checkRemoveMember } from "./membership.ts";
 import { checkInviteUsable, checkJoinOrg } from "./invite.ts";
-import { canJoinOrg, canManageOrg } from "./org.ts";
+import { canManageOrg, checkSwitchOrg, provenDomain } from "./org.ts";
 
-const acme = (id: string, admin = false): User => ({ id, name: id, email: `${id}@acme.io`, orgId: "acme", company: "Acme", color: "#000", isOrgAdmin: admin });
+const acme = (id: string, admin = false): User => ({ id, name: id, email: `${id}@acme.io`, orgId: "acme", company: "Acme", color: "#000", isOrgAdmin: admin, emailVerified: true });
 const globex: User = { ...acme("gus"), orgId: "globex", company: "Globex" };
 const owner = { user: acme("olga"), role: "owner" as const };
 const editor = { user: acme("ed"), role: "editor" as const };
@@ -27,6 +27,8 @@ describe("membership policy", () => {
     expect(checkAddMember(owner, acme("new"), "editor")).toBeNull();
     expect(checkAddMember(owner, globex, "viewer")).toBe("other_company");
     expect(checkAddMember(owner, undefined, "viewer")).toBe("other_company");
+    // Someone who only typed a colleague's address is not that colleague.
+    expect(checkAddMember(owner, { ...acme("typed"), emailVerified: false }, "viewer")).toBe("other_company");
     expect(checkAddMember(editor, acme("new"), "viewer")).toBe("not_owner");
     expect(checkAddMember(viewer, acme("new"), "viewer")).toBe("not_owner");
   });
@@ -69,12 +71,17 @@ describe("invite policy", () => {
     expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false, emailDomain: "acme.io" }, undefined)).toBe("external_forbidden");
     expect(checkJoinOrg({ id: "acme", name: "Acme", allowExternal: false, emailDomain: "acme.io" }, "acme")).toBeNull();
   });
-  it("an existing company is joined only from its founder's email domain", () => {
-    const org = { id: "acme", name: "Acme", allowExternal: true, emailDomain: "acme.io" };
-    expect(canJoinOrg(org, "new@acme.io")).toBe(true);
-    expect(canJoinOrg(org, "New@ACME.io")).toBe(true);
-    expect(canJoinOrg(org, "impostor@globex.io")).toBe(false);
-    expect(canJoinOrg(org, "impostor@acme.io.evil.example")).toBe(false);
+  it("a proven address stands for its company's domain, unless anyone can get one there", () => {
+    expect(provenDomain("new@acme.io")).toBe("acme.io");
+    expect(provenDomain("New@ACME.io")).toBe("acme.io");
+    expect(provenDomain("someone@acme.io.evil.example")).toBe("acme.io.evil.example");
+    expect(provenDomain("someone@gmail.com")).toBeUndefined();
+    expect(provenDomain("someone@Outlook.com")).toBeUndefined();
+  });
+  it("an invitation moves an account only out of an organisation it has to itself", () => {
+    expect(checkSwitchOrg(globex, "acme", 1)).toBeNull();
+    expect(checkSwitchOrg(globex, "acme", 2)).toBe("org_has_others");
+    expect(checkSwitchOrg(acme("a"), "acme", 5)).toBe("already_in_org");
   });
   it("only an organisation's admins manage it", () => {
     expect(canManageOrg(acme("a", true), "acme")).toBe(true);

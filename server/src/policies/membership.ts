@@ -11,13 +11,14 @@ export type MembershipRefusal =
   | null;
 
 /**
- * May `actor` add `person` (undefined: no account with that email) with `role`? Owners add people of
- * their own company by email; people of other companies come in through invite links.
+ * May `actor` add `person` (undefined: no account proved that email) with `role`? Owners add people
+ * of their own company by email, and only accounts that proved the address: a typed address is
+ * anyone's. People of other companies come in through invite links.
  */
 export function checkAddMember(actor: DocumentAccess, person: User | undefined, role: Role): MembershipRefusal {
   if (!can(actor, "manageMembers")) return "not_owner";
   if (!canGrant(actor.role, role)) return "role_too_high";
-  if (!person || !actor.user || person.orgId !== actor.user.orgId) return "other_company";
+  if (!person || !person.emailVerified || !actor.user || person.orgId !== actor.user.orgId) return "other_company";
   return null;
 }
 

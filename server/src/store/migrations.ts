@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from "kysely";
+import { rebuildTable } from "./sqliteRebuild.ts";
 
 /** Schema migrations, applied in key order at start-up. Never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -95,4 +96,58 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("activity_doc").on("activity").columns(["doc_id", "id"]).execute();
     },
   },
+  "0003_accounts": {
+    async up(db: Kysely<unknown>) {
+      // An address is a key only once it is proven: unconfirmed accounts (guests, servers without
+      // SMTP) may share one, a confirmed address belongs to one account.
+      await rebuildTable(db, "users", (create) => rewrite(create, "users", [['"email" text not null unique', '"email" text not null']]));
+      await db.schema.alterTable("users").addColumn("email_verified_at", "text").execute();
+      await db.schema.createIndex("users_email").on("users").column("email").execute();
+      await sql`create unique index "users_verified_email" on "users" ("email") where "email_verified_at" is not null`.execute(db);
+      await db.schema.createIndex("users_org").on("users").column("org_id").execute();
+
+      // Company names are not keys any more. The domain an organisation owns is one its founder
+      // proved; none of the old ones were, so they are cleared.
+      await rebuildTable(db, "orgs", (create) => rewrite(create, "orgs", [['"name_key" text not null unique, ', ""]]), ["name_key"]);
+      await sql`update "orgs" set "email_domain" = ''`.execute(db);
+      await sql`create unique index "orgs_email_domain" on "orgs" ("email_domain") where "email_domain" <> ''`.execute(db);
+
+      await db.schema
+        .createTable("email_verifications")
+        .addColumn("token_hash", "text", (c) => c.primaryKey())
+        .addColumn("email", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("company", "text", (c) => c.notNull())
+        .addColumn("password_hash", "text", (c) => c.notNull())
+        .addColumn("user_id", "text", (c) => c.references("users.id").onDelete("cascade"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("email_verifications_email").on("email_verifications").column("email").execute();
+
+      await db.schema
+        .createTable("org_invites")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("org_id", "text", (c) => c.notNull().references("orgs.id").onDelete("cascade"))
+        .addColumn("token_hash", "text", (c) => c.notNull().unique())
+        .addColumn("created_by", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("max_uses", "integer")
+        .addColumn("uses", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema.createIndex("org_invites_org").on("org_invites").column("org_id").execute();
+    },
+  },
 };
+
+/** A table's CREATE statement renamed to `<table>__new` with each `[from, to]` replaced; a missing `from` is an error. */
+function rewrite(create: string, table: string, edits: [string, string][]): string {
+  let next = create.replace(`CREATE TABLE "${table}"`, `CREATE TABLE "${table}__new"`);
+  for (const [from, to] of edits) {
+    if (!next.includes(from)) throw new Error(`migration: ${table} has no ${from}`);
+    next = next.replace(from, to);
+  }
+  return next;
+}

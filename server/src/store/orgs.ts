@@ -5,11 +5,11 @@ export interface Org {
   id: string;
   name: string;
   allowExternal: boolean;
-  /** The email domain of the person who founded it; others join it only from the same domain. */
+  /** The domain its founder proved: people who confirm an address there join it. '' when none. */
   emailDomain: string;
 }
 
-/** Organisations and their settings. */
+/** Organisations and their settings. The name is only shown; it is never a key. */
 export class OrgStore {
   constructor(private readonly db: DB) {}
 
@@ -18,24 +18,34 @@ export class OrgStore {
     return row && toOrg(row);
   }
 
-  /** The organisation a company name belongs to (names match case-insensitively), if any. */
-  async findByName(company: string): Promise<Org | undefined> {
-    const row = await this.db
-      .selectFrom("orgs")
-      .select(["id", "name", "allow_external", "email_domain"])
-      .where("name_key", "=", orgKey(company))
-      .executeTakeFirst();
-    return row && toOrg(row);
-  }
-
   async setAllowExternal(id: string, allow: boolean): Promise<void> {
     await this.db.updateTable("orgs").set({ allow_external: allow ? 1 : 0 }).where("id", "=", id).execute();
   }
-}
 
-/** The key organisations are matched by: trimmed, lower-case, single spaces. */
-export function orgKey(company: string): string {
-  return company.trim().toLowerCase().replace(/\s+/g, " ");
+  /** How many accounts belong to an organisation. */
+  async countMembers(id: string): Promise<number> {
+    const row = await this.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("org_id", "=", id)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Moves the only member of `fromOrgId` into `toOrgId`, taking that organisation's documents along
+   * and removing it. Returns false (and changes nothing) when someone else belongs to it too.
+   */
+  async absorbSoleMember(userId: string, fromOrgId: string, toOrgId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const others = await trx.selectFrom("users").select("id").where("org_id", "=", fromOrgId).where("id", "!=", userId).executeTakeFirst();
+      if (others) return false;
+      await trx.updateTable("users").set({ org_id: toOrgId, is_org_admin: 0 }).where("id", "=", userId).execute();
+      await trx.updateTable("documents").set({ org_id: toOrgId }).where("org_id", "=", fromOrgId).execute();
+      await trx.deleteFrom("orgs").where("id", "=", fromOrgId).execute();
+      return true;
+    });
+  }
 }
 
 function toOrg(row: { id: string; name: string; allow_external: number; email_domain: string }): Org {

@@ -2,7 +2,9 @@ import type { Generated } from "kysely";
 
 /** Table types of the metadata and document database (SQLite now, PostgreSQL later). */
 export interface Database {
-  orgs: { id: string; name: string; name_key: string; created_at: string; allow_external: Generated<number>; email_domain: Generated<string> };
+  /** `email_domain`: the domain the founder proved, whose confirmed addresses join this organisation; '' when none. */
+  orgs: { id: string; name: string; created_at: string; allow_external: Generated<number>; email_domain: Generated<string> };
+  /** `email` is unique among confirmed accounts only (`email_verified_at` set). */
   users: {
     id: string;
     org_id: string;
@@ -12,6 +14,29 @@ export interface Database {
     color: string;
     is_org_admin: number;
     created_at: string;
+    email_verified_at: string | null;
+  };
+  /** Pending confirmations of an address: a new account, or (`user_id`) an existing unconfirmed one. */
+  email_verifications: {
+    token_hash: string;
+    email: string;
+    name: string;
+    company: string;
+    password_hash: string;
+    user_id: string | null;
+    created_at: string;
+    expires_at: string;
+  };
+  org_invites: {
+    id: string;
+    org_id: string;
+    token_hash: string;
+    created_by: string;
+    created_at: string;
+    expires_at: string;
+    max_uses: number | null;
+    uses: Generated<number>;
+    revoked_at: string | null;
   };
   sessions: { id_hash: string; user_id: string; created_at: string; expires_at: string };
   documents: { id: string; title: string; owner_id: string; org_id: string; created_at: string; updated_at: string };

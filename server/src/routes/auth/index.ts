@@ -1,49 +1,55 @@
 import { Router } from "express";
-import { rateLimit } from "express-rate-limit";
-import { LoginRequest, SignupRequest, type Me } from "@confer/shared";
+import { LoginRequest, SignupRequest, VerifyEmailRequest, type CheckEmail, type Me } from "@confer/shared";
 import type { Services } from "../../services.ts";
 import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
-import { companyTaken, conflict, HttpError } from "../../errors.ts";
-import { DUMMY_HASH, hashPassword, verifyPassword } from "../../auth/password.ts";
+import { HttpError } from "../../errors.ts";
 import { requireUser } from "../../auth/session.ts";
-import { canJoinOrg } from "../../policies/index.ts";
 
 /** The public shape of the signed-in user. */
-export const toMe = (u: User): Me => ({ id: u.id, name: u.name, email: u.email, company: u.company, orgId: u.orgId, color: u.color });
-
-const tooMany = (message: string) => ({
-  limit: 20,
-  windowMs: 10 * 60_000,
-  standardHeaders: "draft-8" as const,
-  legacyHeaders: false,
-  skipSuccessfulRequests: true,
-  handler: (_req: unknown, _res: unknown, next: (err: unknown) => void) => next(new HttpError(429, "rate_limited", message)),
+export const toMe = (u: User): Me => ({
+  id: u.id,
+  name: u.name,
+  email: u.email,
+  company: u.company,
+  orgId: u.orgId,
+  color: u.color,
+  emailVerified: u.emailVerified,
 });
 
-/** Sign up, sign in, sign out and `GET /api/me`. */
-export function authRoutes({ users, orgs, auth, collab }: Services): Router {
+/**
+ * Sign up, confirm an address, sign in, sign out and `GET /api/me`. The answer to a sign-up never
+ * says whether the address already has an account (see `AccountService`).
+ */
+export function authRoutes({ accounts, auth, limits, collab }: Services): Router {
   const r = Router();
-  const loginLimit = rateLimit(tooMany("Too many failed sign-in attempts. Wait a few minutes and try again."));
-  const signupLimit = rateLimit(tooMany("Too many failed sign-up attempts. Wait a few minutes and try again."));
 
-  r.post("/auth/signup", signupLimit, async (req, res) => {
+  r.post("/auth/signup", limits.accountCreation, limits.signupPerAddress, limits.loginPerAccount, async (req, res) => {
     const body = parseBody(SignupRequest, req.body);
-    if (await users.emailExists(body.email)) throw conflict("An account with this email already exists. Sign in instead.", "email_taken");
-    const claimed = await orgs.findByName(body.company);
-    if (claimed && !canJoinOrg(claimed, body.email)) throw companyTaken(claimed.name);
-    const user = await users.create({ ...body, passwordHash: await hashPassword(body.password) });
+    if (accounts.canConfirmEmail) {
+      await accounts.requestSignup(body);
+      res.status(202).json({ status: "check_email", email: body.email } satisfies CheckEmail);
+      return;
+    }
+    // No way to prove the address: a new account of one's own (its own organisation), or the
+    // account these credentials already open. Both answer 201 with the signed-in person.
+    const { user } = await accounts.signInOrCreate(body, { company: body.company });
     await auth.signIn(req, res, user.id);
     res.status(201).json(toMe(user));
   });
 
-  r.post("/auth/login", loginLimit, async (req, res) => {
+  r.post("/auth/verify", limits.loginPerClient, async (req, res) => {
+    const { token } = parseBody(VerifyEmailRequest, req.body);
+    const user = await accounts.confirm(token);
+    await auth.signIn(req, res, user.id);
+    res.json(toMe(user));
+  });
+
+  r.post("/auth/login", limits.loginPerClient, limits.loginPerAccount, async (req, res) => {
     const body = parseBody(LoginRequest, req.body);
-    const found = await users.findByEmailWithHash(body.email);
-    const ok = await verifyPassword(body.password, found?.passwordHash ?? DUMMY_HASH);
-    if (!found || !ok) throw new HttpError(401, "bad_credentials", "That email and password do not match an account.");
-    await auth.signIn(req, res, found.id);
-    const { passwordHash: _omit, ...user } = found;
+    const user = await accounts.signIn(body.email, body.password);
+    if (!user) throw new HttpError(401, "bad_credentials", "That email and password do not match an account.");
+    await auth.signIn(req, res, user.id);
     res.json(toMe(user));
   });
 

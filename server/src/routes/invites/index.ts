@@ -5,9 +5,8 @@ import type { Services } from "../../services.ts";
 import type { InviteRow } from "../../store/invites.ts";
 import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
-import { companyTaken, conflict, HttpError, notFound } from "../../errors.ts";
-import { hashPassword } from "../../auth/password.ts";
-import { canGrant, canJoinOrg, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
+import { HttpError, notFound } from "../../errors.ts";
+import { canGrant, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
 import { authorizeDoc } from "../docAccess.ts";
 
 const toInvite = (i: InviteRow): Invite => ({
@@ -37,7 +36,7 @@ const unknownInvite = () => notFound("This invite link is not valid. Check that 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
 
 /** Invite links: owners create, list and revoke them; anyone with one sees the landing page and accepts. */
-export function inviteRoutes({ config, documents, invites, members, users, orgs, activity, auth }: Services): Router {
+export function inviteRoutes({ config, documents, invites, members, orgs, activity, auth, accounts, limits }: Services): Router {
   const r = Router();
   // Guessing tokens is limited per client address; opening a handful of real links never is.
   const guessLimit = rateLimit({
@@ -110,28 +109,34 @@ export function inviteRoutes({ config, documents, invites, members, users, orgs,
     res.json(landing);
   });
 
-  r.post("/invites/:token/accept", guessLimit, async (req, res) => {
+  r.post("/invites/:token/accept", guessLimit, limits.accountCreation, limits.loginPerAccount, async (req, res) => {
     const { invite, doc, hostOrg } = await usableInvite(String(req.params.token));
     let person: User | undefined = req.user;
-    if (person) {
+    let created = false;
+    if (!person) {
+      // The guest's credentials open the account that already uses them, or make a new unconfirmed
+      // account in an organisation of its own (a typed company name is never a key). The answer is
+      // the same either way. A new account is made only after the link's use is taken, so racing
+      // requests on a one-use link make one account, not several.
+      const body = parseBody(AcceptInviteRequest, req.body);
+      ({ user: person, created } = await accounts.signInOrCreate(body, { company: body.company }, async () => {
+        const problem = checkJoinOrg(hostOrg, undefined);
+        if (problem) throw inviteRefused(problem);
+        if (!(await invites.consume(invite.id))) throw inviteRefused("used_up");
+      }));
+    }
+    if (!created) {
       const current = await members.find(doc.id, person.id);
       if (current) {
+        if (!req.user) await auth.signIn(req, res, person.id);
         res.json({ docId: doc.id, role: current.role });
         return;
       }
       const problem = checkJoinOrg(hostOrg, person.orgId);
       if (problem) throw inviteRefused(problem);
-    } else {
-      const body = parseBody(AcceptInviteRequest, req.body);
-      if (await users.emailExists(body.email)) throw conflict("An account with this email already exists. Sign in first, then open the link again.", "email_taken");
-      const claimed = await orgs.findByName(body.company);
-      if (claimed && !canJoinOrg(claimed, body.email)) throw companyTaken(claimed.name);
-      const problem = checkJoinOrg(hostOrg, claimed?.id);
-      if (problem) throw inviteRefused(problem);
-      person = await users.create({ ...body, passwordHash: await hashPassword(body.password) });
-      await auth.signIn(req, res, person.id);
+      if (!(await invites.consume(invite.id))) throw inviteRefused("used_up");
     }
-    if (!(await invites.consume(invite.id))) throw inviteRefused("used_up");
+    if (!req.user) await auth.signIn(req, res, person.id);
     await members.add(doc.id, person.id, invite.role);
     await activity.record({ docId: doc.id, actorId: person.id, action: "invite_used", targetUserId: person.id, inviteId: invite.id, detail: { role: invite.role } });
     res.json({ docId: doc.id, role: invite.role });

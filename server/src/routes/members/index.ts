@@ -20,7 +20,7 @@ function refusal(reason: Exclude<MembershipRefusal, null>, company: string): Htt
       return new HttpError(
         404,
         "user_not_found",
-        `No one at ${company} has a Confer account with that email. To add someone from another company, send them an invite link.`,
+        `No one at ${company} has confirmed this email address on Confer. Once they sign up and confirm it, add them again; or send them an invite link.`,
       );
   }
 }
@@ -48,7 +48,8 @@ export function memberRoutes({ documents, members, users, activity, collab }: Se
   r.post("/docs/:id/members", async (req, res) => {
     const access = await authorizeDoc(documents, req, "viewMembers");
     const body = parseBody(AddMemberRequest, req.body);
-    const person = await users.findByEmail(body.email);
+    // Only the account that proved the address: whoever merely typed it is not the person meant.
+    const person = await users.findVerifiedByEmail(body.email);
     const problem = checkAddMember(access, person, body.role);
     if (problem || !person) throw refusal(problem ?? "other_company", access.user.company);
     if (await members.find(access.doc.id, person.id)) throw conflict(`${person.name} is already a member. Change their role instead.`, "already_member");
