@@ -1,6 +1,33 @@
 import path from "node:path";
 import { z } from "zod";
 
+/** An optional setting: unset or empty means "not set". */
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const serverUrl = (name: string) =>
+  z
+    .string()
+    .url()
+    .refine((u) => /^(wss?|https?):\/\//.test(u), `${name} must start with ws://, wss://, http:// or https://`)
+    .transform((u) => u.replace(/\/$/, ""));
+
+/** LiveKit settings (README.md: Meetings). */
+const livekitEnv = {
+  LIVEKIT_URL: optional(serverUrl("LIVEKIT_URL")),
+  LIVEKIT_API_KEY: optional(z.string()),
+  LIVEKIT_API_SECRET: optional(z.string()),
+  LIVEKIT_API_URL: optional(serverUrl("LIVEKIT_API_URL")),
+};
+
+/** Where and how the server reaches LiveKit; any field may be missing. */
+export interface LiveKitSettings {
+  /** What browsers connect to (LIVEKIT_URL). */
+  url: string | undefined;
+  apiKey: string | undefined;
+  apiSecret: string | undefined;
+  /** Where the server calls LiveKit's API when it differs from `url` (LIVEKIT_API_URL). */
+  apiUrl: string | undefined;
+}
+
 /** Every setting the server reads, with its default. README.md lists the same table. */
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -13,6 +40,7 @@ const Env = z.object({
   UNLOAD_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().positive().default(1000),
   SESSION_DAYS: z.coerce.number().int().positive().default(30),
+  ...livekitEnv,
 });
 
 /** Resolved server settings. */
@@ -30,6 +58,8 @@ export interface Config {
   /** Compact a document's update log into a snapshot once it has this many entries. */
   compactAfterUpdates: number;
   sessionDays: number;
+  /** LiveKit for meetings; meetings are off until url, apiKey and apiSecret are all set. */
+  livekit: LiveKitSettings;
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -53,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unloadAfterMs: e.UNLOAD_AFTER_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     sessionDays: e.SESSION_DAYS,
+    livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET, apiUrl: e.LIVEKIT_API_URL },
     clientDist: undefined,
   };
 }

@@ -4,3 +4,4 @@ export * from "./roles.ts";
 export * from "./contracts.ts";
 export * from "./sharing.ts";
 export * from "./messages.ts";
+export * from "./meetings.ts";

@@ -1,6 +1,7 @@
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import type { Role } from "./roles.ts";
+import { MeetingNotice } from "./meetings.ts";
 
 /**
  * Confer's own message type on the sync socket, after y-websocket's 0–3. Sent only to clients
@@ -12,7 +13,8 @@ export const NOTICE_MESSAGE = 100;
 /** Side-channel notices from the server, a union on `type`. */
 export type Notice =
   | { type: "access"; role: Role; readOnly: boolean }
-  | { type: "title"; title: string };
+  | { type: "title"; title: string }
+  | MeetingNotice;
 
 /** Encodes a notice frame. */
 export function writeNotice(notice: Notice): Uint8Array {
@@ -32,6 +34,8 @@ export function readNotice(decoder: decoding.Decoder): Notice | undefined {
         return typeof value.role === "string" && typeof value.readOnly === "boolean" ? value : undefined;
       case "title":
         return typeof value.title === "string" ? value : undefined;
+      case "meeting":
+        return MeetingNotice.safeParse(value).data;
       default:
         return undefined;
     }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from "kysely";
+import { meetingsMigration } from "./meetingsMigration.ts";
 
 /** Schema migrations, applied in key order at start-up. Never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -95,4 +96,5 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("activity_doc").on("activity").columns(["doc_id", "id"]).execute();
     },
   },
+  "0010_meetings": meetingsMigration,
 };

@@ -1,7 +1,8 @@
 import type { Generated } from "kysely";
+import type { MeetingTables } from "./meetingsMigration.ts";
 
 /** Table types of the metadata and document database (SQLite now, PostgreSQL later). */
-export interface Database {
+export interface Database extends MeetingTables {
   orgs: { id: string; name: string; name_key: string; created_at: string; allow_external: Generated<number>; email_domain: Generated<string> };
   users: {
     id: string;
