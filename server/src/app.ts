@@ -26,6 +26,9 @@ import { requestLog } from "./http/requestLog.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { docRoutes } from "./routes/docs/index.ts";
 import type { Services } from "./services.ts";
+import { MeetingService } from "./meetings/MeetingService.ts";
+import { meetingRoutes } from "./routes/meetings/index.ts";
+import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
 
 /** A running Confer server. */
 export interface ConferServer {
@@ -57,6 +60,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     orgs: new OrgStore(db),
     auth,
     collab,
+    meetings: new MeetingService({ settings: config.livekit, log, db, documents, users, collab }),
   };
 
   const app = express();
@@ -80,6 +84,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     res.json({ ok: true, loadedDocuments: collab.loadedDocuments });
   });
 
+  // LiveKit's webhooks carry a raw, signed body: mounted before the API's JSON parser.
+  app.use(meetingWebhookRoutes(services));
   const api = express.Router();
   api.use(requestLog(log));
   api.use(express.json({ limit: "100kb" }));
@@ -94,6 +100,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   api.use(memberRoutes(services));
   api.use(inviteRoutes(services));
   api.use(orgRoutes(services));
+  api.use(meetingRoutes(services));
   api.use((_req, _res, next) => next(notFound("No such API endpoint.")));
   app.use("/api", api);
 
@@ -122,6 +129,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   log.info({ url, dataDir: config.dataDir }, "Confer is listening");
+  services.meetings.startReconciling();
 
   let closing: Promise<void> | undefined;
   return {
@@ -131,6 +139,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        services.meetings.stop();
         await collab.close();
         server.closeAllConnections();
         await stopped;

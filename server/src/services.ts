@@ -10,6 +10,7 @@ import type { ActivityStore } from "./store/activity.ts";
 import type { OrgStore } from "./store/orgs.ts";
 import type { Authenticator } from "./auth/session.ts";
 import type { CollabServer } from "./collab/CollabServer.ts";
+import type { MeetingService } from "./meetings/MeetingService.ts";
 
 /** Everything a route or the sync server needs, built once in `createServer`. */
 export interface Services {
@@ -25,4 +26,5 @@ export interface Services {
   orgs: OrgStore;
   auth: Authenticator;
   collab: CollabServer;
+  meetings: MeetingService;
 }

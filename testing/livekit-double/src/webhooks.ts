@@ -93,6 +93,12 @@ export class WebhookSender {
     await this.idle();
   }
 
+  /** Stops holding and drops the held events: they are lost, as when a receiver was down for good. */
+  discard(): void {
+    this.holding = false;
+    this.held.length = 0;
+  }
+
   /** Resolves once every queued event has been delivered (or failed). */
   idle(): Promise<void> {
     return this.queue;

@@ -18,7 +18,7 @@ const toSummary = (d: DocumentListing): DocSummary => ({
 });
 
 /** Documents: list, create, read, rename, delete. */
-export function docRoutes({ documents, collab }: Services): Router {
+export function docRoutes({ documents, collab, meetings }: Services): Router {
   const r = Router();
 
   const authorize = async (req: Request, action: DocumentAction): Promise<DocumentListing> => {
@@ -54,6 +54,7 @@ export function docRoutes({ documents, collab }: Services): Router {
   r.delete("/docs/:id", async (req, res) => {
     const doc = await authorize(req, "delete");
     await collab.closeDocument(doc.id, CloseCodes.NotFound);
+    await meetings.onDocumentDeleted(doc.id);
     await documents.delete(doc.id);
     res.json({ ok: true });
   });
