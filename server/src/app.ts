@@ -27,6 +27,7 @@ import { authRoutes } from "./routes/auth/index.ts";
 import { docRoutes } from "./routes/docs/index.ts";
 import type { Services } from "./services.ts";
 import { MeetingService } from "./meetings/MeetingService.ts";
+import { liveKitHttpOrigin } from "./meetings/LiveKitRooms.ts";
 import { meetingRoutes } from "./routes/meetings/index.ts";
 import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
 
@@ -71,7 +72,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          "connect-src": ["'self'", "ws:", "wss:"],
+          "connect-src": ["'self'", "ws:", "wss:", ...liveKitHttpOrigin(config.livekit.url)],
           "style-src": ["'self'", "'unsafe-inline'"],
           "img-src": ["'self'", "data:"],
           "upgrade-insecure-requests": null,

@@ -12,6 +12,16 @@ export interface LiveKitConnection {
   apiSecret: string;
 }
 
+/**
+ * The http(s) origin of LIVEKIT_URL, for the page's Content-Security-Policy: livekit-client calls
+ * `/rtc/validate` there over fetch to explain a failed connection.
+ */
+export function liveKitHttpOrigin(url: string | undefined): string[] {
+  if (!url) return [];
+  const u = new URL(url.replace(/^ws/, "http"));
+  return [u.origin];
+}
+
 /** Name prefix of the rooms Confer creates; other rooms on the same LiveKit are left alone. */
 export const ROOM_PREFIX = "confer-";
 
