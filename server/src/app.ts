@@ -27,7 +27,7 @@ import { authRoutes } from "./routes/auth/index.ts";
 import { docRoutes } from "./routes/docs/index.ts";
 import type { Services } from "./services.ts";
 import { MeetingService } from "./meetings/MeetingService.ts";
-import { liveKitHttpOrigin } from "./meetings/LiveKitRooms.ts";
+import { liveKitHttpOrigin } from "./meetings/rooms.ts";
 import { meetingRoutes } from "./routes/meetings/index.ts";
 import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
 
@@ -63,6 +63,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     collab,
     meetings: new MeetingService({ settings: config.livekit, log, db, documents, users, collab }),
   };
+
+  await services.meetings.init();
 
   const app = express();
   app.disable("x-powered-by");

@@ -9,7 +9,10 @@ import type { DB } from "../store/db.ts";
 import { now } from "../store/db.ts";
 import { newId } from "../store/ids.ts";
 import { canMeeting, type DocumentAccess } from "../policies/index.ts";
-import { LiveKitRooms, roomNameFor, type LiveKitConnection } from "./LiveKitRooms.ts";
+import type { LiveKitRooms } from "./LiveKitRooms.ts";
+import type { WebhookHandler } from "./WebhookHandler.ts";
+import type { mintMeetingToken } from "./tokens.ts";
+import { roomNameFor, type LiveKitConnection } from "./rooms.ts";
 import { meetingsNotConfigured } from "./errors.ts";
 import { Reconciler, type ReconcileResult } from "./Reconciler.ts";
 
@@ -43,22 +46,54 @@ export function liveKitConnection(s: LiveKitSettings): LiveKitConnection | strin
  */
 export class MeetingService {
   readonly store: MeetingStore;
-  /** LiveKit, or undefined when meetings are not configured. */
-  readonly livekit: LiveKitRooms | undefined;
   /** Settings still missing before meetings work (empty when configured). */
   readonly missingSettings: string[];
   readonly log: Logger;
+  private readonly connection: LiveKitConnection | undefined;
   private readonly reconciler = new Reconciler(this);
+  private loaded: { rooms: LiveKitRooms; webhooks: WebhookHandler; mint: typeof mintMeetingToken } | undefined;
 
   constructor(private readonly deps: MeetingDeps) {
     this.log = deps.log.child({ component: "meetings" });
     this.store = new MeetingStore(deps.db);
     const connection = liveKitConnection(deps.settings);
     this.missingSettings = Array.isArray(connection) ? connection : [];
-    this.livekit = Array.isArray(connection) ? undefined : new LiveKitRooms(connection, this.log);
+    this.connection = Array.isArray(connection) ? undefined : connection;
     if (this.missingSettings.length > 0 && this.missingSettings.length < 3) {
       this.log.warn({ missing: this.missingSettings }, "meetings are off: some LiveKit settings are missing");
     }
+  }
+
+  /**
+   * Loads livekit-server-sdk when LiveKit is configured (and only then: it is a large import that a
+   * server without meetings does not pay for at start-up).
+   */
+  async init(): Promise<void> {
+    if (!this.connection || this.loaded) return;
+    const [{ LiveKitRooms }, { WebhookHandler }, { mintMeetingToken }] = await Promise.all([
+      import("./LiveKitRooms.ts"),
+      import("./WebhookHandler.ts"),
+      import("./tokens.ts"),
+    ]);
+    const rooms = new LiveKitRooms(this.connection, this.log);
+    this.loaded = { rooms, webhooks: new WebhookHandler(this, this.connection, this.deps.users, this.deps.documents), mint: mintMeetingToken };
+  }
+
+  /** LiveKit's RoomService, or undefined when meetings are not configured. */
+  get livekit(): LiveKitRooms | undefined {
+    return this.loaded?.rooms;
+  }
+
+  /** The webhook handler, or the 503 that explains which settings are missing. */
+  get webhooks(): WebhookHandler {
+    if (!this.loaded) throw meetingsNotConfigured(this.missingSettings);
+    return this.loaded.webhooks;
+  }
+
+  /** Mints a member's token for a meeting (see tokens.ts); the caller checked the policy. */
+  mintToken(...args: Parameters<typeof mintMeetingToken>): Promise<string> {
+    if (!this.loaded) throw meetingsNotConfigured(this.missingSettings);
+    return this.loaded.mint(...args);
   }
 
   /** Compares meetings with LiveKit's rooms now (see Reconciler). */

@@ -1,7 +1,15 @@
 import { now } from "../store/db.ts";
 import type { MeetingService } from "./MeetingService.ts";
-import { ROOM_PREFIX } from "./LiveKitRooms.ts";
-import { MAX_REMEMBERED_EVENTS, REPLAY_WINDOW_MS, STANDARD_PARTICIPANT } from "./WebhookHandler.ts";
+import { ROOM_PREFIX, STANDARD_PARTICIPANT } from "./rooms.ts";
+
+/**
+ * How long applied event ids are remembered. LiveKit signs each delivery with a token valid for
+ * 5 minutes (and retries within about a minute), so a replay is refused by its expired signature
+ * long before its id is forgotten.
+ */
+export const REPLAY_WINDOW_MS = 60 * 60_000;
+/** Most event ids remembered, whatever their age (pruned by reconciliation). */
+export const MAX_REMEMBERED_EVENTS = 20_000;
 
 /** How often the server compares its meetings with LiveKit's rooms. */
 export const RECONCILE_EVERY_MS = 60_000;

@@ -5,18 +5,8 @@ import type { UserStore } from "../store/users.ts";
 import type { AttendanceRow, MeetingRow } from "../store/meetings.ts";
 import { isExternal } from "../policies/index.ts";
 import type { MeetingService } from "./MeetingService.ts";
-
-/**
- * How long applied event ids are remembered. LiveKit signs each delivery with a token valid for
- * 5 minutes (and retries within about a minute), so a replay is refused by its expired signature
- * long before its id is forgotten.
- */
-export const REPLAY_WINDOW_MS = 60 * 60_000;
-/** Most event ids remembered, whatever their age (pruned by reconciliation). */
-export const MAX_REMEMBERED_EVENTS = 20_000;
-
-/** `ParticipantInfo_Kind.STANDARD`: a person (not egress, ingress, SIP or an agent). */
-export const STANDARD_PARTICIPANT = 0;
+import { REPLAY_WINDOW_MS } from "./Reconciler.ts";
+import { STANDARD_PARTICIPANT, type LiveKitConnection } from "./rooms.ts";
 
 /** What applying one event did. */
 export type WebhookOutcome = "applied" | "replayed" | "ignored";
@@ -33,11 +23,11 @@ export class WebhookHandler {
 
   constructor(
     private readonly meetings: MeetingService,
+    keys: Pick<LiveKitConnection, "apiKey" | "apiSecret">,
     private readonly users: UserStore,
     private readonly documents: DocumentStore,
   ) {
-    const { apiKey, apiSecret } = meetings.requireLiveKit().connection;
-    this.receiver = new WebhookReceiver(apiKey, apiSecret);
+    this.receiver = new WebhookReceiver(keys.apiKey, keys.apiSecret);
   }
 
   /** Verifies the signature over the exact body and parses the event; 401 or 400 otherwise. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { liveKitConnection } from "./MeetingService.ts";
-import { liveKitHttpOrigin } from "./LiveKitRooms.ts";
+import { liveKitHttpOrigin } from "./rooms.ts";
 
 describe("LiveKit settings", () => {
   it("are off until URL, key and secret are all set, naming what is missing", () => {

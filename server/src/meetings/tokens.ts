@@ -2,7 +2,7 @@ import { AccessToken } from "livekit-server-sdk";
 import type { DocumentMeta } from "../store/documents.ts";
 import type { User } from "../store/users.ts";
 import { MEETING_TOKEN_TTL_SECONDS, meetingAttributes, meetingGrant, type DocumentAccess, type MeetingFacts } from "../policies/index.ts";
-import type { LiveKitConnection } from "./LiveKitRooms.ts";
+import type { LiveKitConnection } from "./rooms.ts";
 
 /**
  * Mints a member's token for a meeting's room: identity = their user id, their real name, the

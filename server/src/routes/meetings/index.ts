@@ -5,7 +5,6 @@ import type { Services } from "../../services.ts";
 import type { MeetingRow } from "../../store/meetings.ts";
 import { HttpError } from "../../errors.ts";
 import { canMeeting } from "../../policies/index.ts";
-import { mintMeetingToken } from "../../meetings/tokens.ts";
 import { notInMeeting } from "../../meetings/errors.ts";
 import { ID_PATTERN } from "../../store/ids.ts";
 import { authorizeDoc } from "../docAccess.ts";
@@ -56,7 +55,7 @@ export function meetingRoutes({ documents, meetings }: Services): Router {
     const t0 = performance.now();
     const livekit = meetings.requireLiveKit();
     const access = await authorizeMeeting(stores, req, "join");
-    const token = await mintMeetingToken(livekit.connection, access, access.doc, access.meeting, access.meeting.roomName);
+    const token = await meetings.mintToken(livekit.connection, access, access.doc, access.meeting, access.meeting.roomName);
     res.set("Server-Timing", `token;dur=${(performance.now() - t0).toFixed(2)}`);
     res.json({ url: livekit.connection.url, token } satisfies MeetingToken);
   });

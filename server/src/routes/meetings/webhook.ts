@@ -1,6 +1,5 @@
 import express, { Router } from "express";
 import type { Services } from "../../services.ts";
-import { WebhookHandler } from "../../meetings/WebhookHandler.ts";
 
 /** Largest webhook body accepted; LiveKit's events are a few kilobytes. */
 export const WEBHOOK_BODY_LIMIT = "64kb";
@@ -9,14 +8,10 @@ export const WEBHOOK_BODY_LIMIT = "64kb";
  * `POST /api/livekit/webhook`: LiveKit's signed events. Mounted before the JSON parser: the
  * signature covers the exact bytes, and `application/webhook+json` is read raw.
  */
-export function meetingWebhookRoutes({ meetings, users, documents }: Services): Router {
+export function meetingWebhookRoutes({ meetings }: Services): Router {
   const r = Router();
-  const handler = meetings.livekit ? new WebhookHandler(meetings, users, documents) : undefined;
   r.post("/api/livekit/webhook", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
-    if (!handler) {
-      meetings.requireLiveKit(); // throws the 503 that names the missing settings
-      return;
-    }
+    const handler = meetings.webhooks; // a 503 naming the missing settings when not configured
     const body = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
     const event = await handler.verify(body, req.get("authorization"));
     const outcome = await handler.apply(event);
