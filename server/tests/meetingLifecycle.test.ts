@@ -72,6 +72,18 @@ describe("ending", () => {
     expect(next.json.id).not.toBe(meetingId);
   });
 
+  it("a token minted before the end cannot bring the meeting back: the re-created room is deleted", async () => {
+    const { meetingId, room } = await meetingDoc();
+    const { token } = await meetingToken(url, meetingId, vi);
+    expect((await call("POST", `/api/meetings/${meetingId}/end`, ed)).status).toBe(200);
+    await world.double.webhooks.idle();
+    // LiveKit creates rooms on join, so the old (still valid) token gets in for a moment…
+    const late = await signalJoin(world.double, token);
+    expect(await late.left).toBe(5); // …until the server, told by the webhook, deletes the room.
+    expect(world.double.rooms.room(room)).toBeUndefined();
+    expect((await call("POST", `/api/meetings/${meetingId}/token`, vi)).status).toBe(409);
+  });
+
   it("deleting the document ends its meeting and deletes the room", async () => {
     const { docId, room } = await meetingDoc();
     expect((await call("DELETE", `/api/docs/${docId}`, olga)).status).toBe(200);
