@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CreateRoomRequest } from "@livekit/protocol";
 import { signWebhook, webhookEvent, type Delivery } from "@confer/livekit-double";
+import { MAX_ATTENDANCE_ROWS } from "../src/store/meetings.ts";
 import { api, createDoc, signup, waitFor, type TestUser } from "./helpers.ts";
 import { meetingToken, startMeeting, startMeetingWorld, type MeetingWorld } from "./meetingHelpers.ts";
 import { signalJoin } from "./meetingSignal.ts";
@@ -117,6 +118,16 @@ describe("LiveKit webhooks", () => {
     await store.pruneEvents(new Date(0).toISOString(), 10);
     expect(await store.countEvents()).toBe(10);
     expect(await store.claimEvent("EV_bound_29")).toBe(false); // the newest are the ones kept
+    // Every rejoin is a stay: a meeting keeps at most MAX_ATTENDANCE_ROWS of them.
+    const { meetingId } = await heldMeeting();
+    const stay = (i: number) => ({ meetingId, participantSid: `PA_${i}`, userId: gus.id, name: "Gus", company: "Globex", external: true, joinedAt: new Date().toISOString() });
+    const kept = await store.transaction(async (s) => {
+      let n = 0;
+      for (let i = 0; i < MAX_ATTENDANCE_ROWS + 5; i++) if (await s.recordJoin(stay(i), null)) n++;
+      return n;
+    });
+    expect(kept).toBe(MAX_ATTENDANCE_ROWS);
+    expect((await store.attendance([meetingId])).get(meetingId)).toHaveLength(MAX_ATTENDANCE_ROWS);
   });
 
   it("ignore rooms that are not Confer's and answer 400 to a signed body that is not an event", async () => {
