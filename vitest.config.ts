@@ -10,6 +10,8 @@ export default defineConfig({
       "client/src/**/*.test.tsx",
       "server/src/**/*.test.ts",
       "server/tests/**/*.test.ts",
+      "testing/*/src/**/*.test.ts",
+      "testing/*/tests/**/*.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -32,6 +32,10 @@ import { Mailer } from "./mail/Mailer.ts";
 import { EmailVerificationStore } from "./store/emailVerifications.ts";
 import { OrgInviteStore } from "./store/orgInvites.ts";
 import { orgInviteRoutes } from "./routes/orgInvites/index.ts";
+import { MeetingService } from "./meetings/MeetingService.ts";
+import { liveKitHttpOrigin } from "./meetings/rooms.ts";
+import { meetingRoutes } from "./routes/meetings/index.ts";
+import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
 
 /** A running Confer server. */
 export interface ConferServer {
@@ -68,7 +72,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     accounts,
     orgInvites: new OrgInviteStore(db),
     limits: createAuthLimits(config.signupsPerHour),
+    meetings: new MeetingService({ settings: config.livekit, log, db, documents, users, collab }),
   };
+
+  await services.meetings.init();
 
   const app = express();
   app.disable("x-powered-by");
@@ -78,7 +85,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          "connect-src": ["'self'", "ws:", "wss:"],
+          "connect-src": ["'self'", "ws:", "wss:", ...liveKitHttpOrigin(config.livekit.url)],
           "style-src": ["'self'", "'unsafe-inline'"],
           "img-src": ["'self'", "data:"],
           "upgrade-insecure-requests": null,
@@ -91,6 +98,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     res.json({ ok: true, loadedDocuments: collab.loadedDocuments });
   });
 
+  // LiveKit's webhooks carry a raw, signed body: mounted before the API's JSON parser.
+  app.use(meetingWebhookRoutes(services));
   const api = express.Router();
   api.use(requestLog(log));
   api.use(express.json({ limit: "100kb" }));
@@ -106,6 +115,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   api.use(inviteRoutes(services));
   api.use(orgRoutes(services));
   api.use(orgInviteRoutes(services));
+  api.use(meetingRoutes(services));
   api.use((_req, _res, next) => next(notFound("No such API endpoint.")));
   app.use("/api", api);
 
@@ -134,6 +144,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   log.info({ url, dataDir: config.dataDir }, "Confer is listening");
+  services.meetings.startReconciling();
 
   let closing: Promise<void> | undefined;
   return {
@@ -143,6 +154,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        services.meetings.stop();
         await collab.close();
         server.closeAllConnections();
         await stopped;

@@ -1,6 +1,33 @@
 import path from "node:path";
 import { z } from "zod";
 
+/** An optional setting: unset or empty means "not set". */
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const serverUrl = (name: string) =>
+  z
+    .string()
+    .url()
+    .refine((u) => /^(wss?|https?):\/\//.test(u), `${name} must start with ws://, wss://, http:// or https://`)
+    .transform((u) => u.replace(/\/$/, ""));
+
+/** LiveKit settings (README.md: Meetings). */
+const livekitEnv = {
+  LIVEKIT_URL: optional(serverUrl("LIVEKIT_URL")),
+  LIVEKIT_API_KEY: optional(z.string()),
+  LIVEKIT_API_SECRET: optional(z.string()),
+  LIVEKIT_API_URL: optional(serverUrl("LIVEKIT_API_URL")),
+};
+
+/** Where and how the server reaches LiveKit; any field may be missing. */
+export interface LiveKitSettings {
+  /** What browsers connect to (LIVEKIT_URL). */
+  url: string | undefined;
+  apiKey: string | undefined;
+  apiSecret: string | undefined;
+  /** Where the server calls LiveKit's API when it differs from `url` (LIVEKIT_API_URL). */
+  apiUrl: string | undefined;
+}
+
 /** Every setting the server reads, with its default. README.md lists the same table. */
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -22,6 +49,7 @@ const Env = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
   SIGNUPS_PER_HOUR: z.coerce.number().int().positive().default(30),
+  ...livekitEnv,
 });
 
 /** Resolved server settings. */
@@ -47,6 +75,8 @@ export interface Config {
   smtp: { url: string; from: string } | undefined;
   /** New accounts one client address may start per hour (sign-ups, guest joins, invitation accepts). */
   signupsPerHour: number;
+  /** LiveKit for meetings; meetings are off until url, apiKey and apiSecret are all set. */
+  livekit: LiveKitSettings;
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -77,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storageBusyTimeoutMs: e.STORAGE_BUSY_TIMEOUT_MS,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Confer <confer@${new URL(publicUrl!).hostname}>` } : undefined,
     signupsPerHour: e.SIGNUPS_PER_HOUR,
+    livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET, apiUrl: e.LIVEKIT_API_URL },
     clientDist: undefined,
   };
 }

@@ -13,6 +13,7 @@ import type { CollabServer } from "./collab/CollabServer.ts";
 import type { AccountService } from "./accounts/AccountService.ts";
 import type { AuthLimits } from "./accounts/limits.ts";
 import type { OrgInviteStore } from "./store/orgInvites.ts";
+import type { MeetingService } from "./meetings/MeetingService.ts";
 
 /** Everything a route or the sync server needs, built once in `createServer`. */
 export interface Services {
@@ -32,4 +33,5 @@ export interface Services {
   orgInvites: OrgInviteStore;
   /** Rate limits shared by every route that signs in or creates an account. */
   limits: AuthLimits;
+  meetings: MeetingService;
 }

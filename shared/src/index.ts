@@ -6,3 +6,4 @@ export * from "./sharing.ts";
 export * from "./messages.ts";
 export * from "./schemaVersion.ts";
 export * from "./accounts.ts";
+export * from "./meetings.ts";

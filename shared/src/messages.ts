@@ -1,6 +1,7 @@
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import type { Role } from "./roles.ts";
+import { MeetingNotice } from "./meetings.ts";
 
 /**
  * Confer's own message type on the sync socket, after y-websocket's 0–3. Sent only to clients
@@ -18,7 +19,8 @@ export type Notice =
       /** Present (true) when the page's schema is older than the server's: read-only until it reloads. */
       outdated?: true;
     }
-  | { type: "title"; title: string };
+  | { type: "title"; title: string }
+  | MeetingNotice;
 
 /** Encodes a notice frame. */
 export function writeNotice(notice: Notice): Uint8Array {
@@ -38,6 +40,8 @@ export function readNotice(decoder: decoding.Decoder): Notice | undefined {
         return typeof value.role === "string" && typeof value.readOnly === "boolean" ? value : undefined;
       case "title":
         return typeof value.title === "string" ? value : undefined;
+      case "meeting":
+        return MeetingNotice.safeParse(value).data;
       default:
         return undefined;
     }

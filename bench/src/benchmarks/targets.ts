@@ -1,6 +1,7 @@
 import { ms, printTable, ratio, bytes } from "../lib/format.ts";
 import type { FanoutResults, FanoutScenario } from "./fanout.ts";
 import type { IdleMemoryResult } from "./idleMemory.ts";
+import type { MeetingsResult } from "./meetings.ts";
 import type { TraceResult } from "./traceReplay.ts";
 import { SERVER_TITLES, type ServerKind } from "../lib/serverKinds.ts";
 
@@ -9,6 +10,7 @@ export interface RunResults {
   traces?: TraceResult[];
   fanout?: { scenario: FanoutScenario; results: FanoutResults }[];
   idle?: Partial<Record<ServerKind, IdleMemoryResult | { error: string }>>;
+  meetings?: MeetingsResult;
 }
 
 const ok = (met: boolean | undefined) => (met === undefined ? "–" : met ? "met" : "MISSED");
@@ -46,6 +48,11 @@ export function printTargets(r: RunResults): void {
     rows.push(["memory per loaded idle small document < 50 kB (no connection)", `${bytes(idle.idle.heap)} heap`, ok(idle.idle.heap < 50_000)]);
     rows.push(["memory per loaded small document < 50 kB (with its idle connection)", `${bytes(idle.connected.heap)} heap`, ok(idle.connected.heap < 50_000)]);
     rows.push(["idle documents unloaded", `${idle.later.loaded} of ${idle.docs} still loaded after ${ms(idle.later.afterMs)}`, ok(idle.later.loaded === 0)]);
+  }
+  if (r.meetings) {
+    rows.push([`Start meeting → live notice on ${r.meetings.pages} pages: p99 < 1 s`, ms(r.meetings.notice.p99), ok(r.meetings.notice.p99 < 1000)]);
+    const t = r.meetings.tokenServer;
+    rows.push(["token request, server time < 5 ms (median)", `${ms(t.p50)} (p99 ${ms(t.p99)})`, ok(t.p50 < 5)]);
   }
   printTable("Targets (Confer)", ["target", "measured", "verdict"], rows);
 }

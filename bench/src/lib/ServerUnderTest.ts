@@ -32,6 +32,8 @@ export interface ServerOptions {
   unloadAfterMs?: number;
   /** Confer: reuse this session cookie instead of signing up a new user. */
   cookie?: string;
+  /** Extra environment for the server process (BENCH_* variables serverChild reads). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -50,7 +52,7 @@ export class ServerUnderTest {
 
   static async start(kind: ServerKind, opts: ServerOptions): Promise<ServerUnderTest> {
     const dataDir = isConfer(kind) ? (opts.dataDir ?? makeTempDir(opts.label)) : undefined;
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { ...opts.env };
     if (dataDir) env.BENCH_DATA_DIR = dataDir;
     if (isConfer(kind)) env.BENCH_DURABILITY = conferDurability(kind);
     if (opts.unloadAfterMs !== undefined) env.BENCH_UNLOAD_AFTER_MS = String(opts.unloadAfterMs);

@@ -38,6 +38,8 @@ async function startConfer(): Promise<Started> {
     LOG_LEVEL: "silent",
     UNLOAD_AFTER_MS: process.env.BENCH_UNLOAD_AFTER_MS ?? "30000",
     DURABILITY: process.env.BENCH_DURABILITY ?? "process",
+    // Meetings (the meetings benchmark points these at a LiveKit double).
+    ...Object.fromEntries(["LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"].flatMap((k) => (process.env[`BENCH_${k}`] ? [[k, process.env[`BENCH_${k}`]!]] : []))),
   });
   const server = await startServer({ ...config, clientDist: undefined }, createLogger("silent"));
   const { storage, collab } = server.services;

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from "kysely";
 import { rebuildTable } from "./sqliteRebuild.ts";
+import { meetingsMigration } from "./meetingsMigration.ts";
 
 /** Schema migrations, applied in key order at start-up. Never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -140,6 +141,7 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("org_invites_org").on("org_invites").column("org_id").execute();
     },
   },
+  "0010_meetings": meetingsMigration,
 };
 
 /** A table's CREATE statement renamed to `<table>__new` with each `[from, to]` replaced; a missing `from` is an error. */

@@ -18,7 +18,7 @@ const toSummary = (d: DocumentListing): DocSummary => ({
 });
 
 /** Documents: list, create, read, rename, delete. */
-export function docRoutes({ documents, collab }: Services): Router {
+export function docRoutes({ documents, collab, meetings }: Services): Router {
   const r = Router();
 
   const authorize = async (req: Request, action: DocumentAction): Promise<DocumentListing> => {
@@ -53,6 +53,7 @@ export function docRoutes({ documents, collab }: Services): Router {
 
   r.delete("/docs/:id", async (req, res) => {
     const doc = await authorize(req, "delete");
+    await meetings.onDocumentDeleted(doc.id);
     await collab.deleteDocument(doc.id, () => documents.delete(doc.id));
     res.json({ ok: true });
   });

@@ -26,7 +26,7 @@ function refusal(reason: Exclude<MembershipRefusal, null>, company: string): Htt
 }
 
 /** Members of a document: list, add (own company, by email), change role, remove. */
-export function memberRoutes({ documents, members, users, activity, collab }: Services): Router {
+export function memberRoutes({ documents, members, users, activity, collab, meetings }: Services): Router {
   const r = Router();
 
   const toMember = (m: MemberRow, docOrgId: string, online: Set<string>): Member => ({
@@ -92,6 +92,7 @@ export function memberRoutes({ documents, members, users, activity, collab }: Se
     await members.remove(access.doc.id, target.userId);
     await activity.record({ docId: access.doc.id, actorId: access.user.id, action: "member_removed", targetUserId: target.userId, detail: { role: target.role } });
     await collab.refreshAccess(access.doc.id, target.userId);
+    await meetings.onAccessChanged(access.doc.id, target.userId);
     res.json({ ok: true });
   });
 

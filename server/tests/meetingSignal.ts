@@ -1,0 +1,19 @@
+import WebSocket from "ws";
+import { SignalResponse, type JoinResponse } from "@livekit/protocol";
+import type { LiveKitDouble } from "@confer/livekit-double";
+
+/** Joins a LiveKit room over the signal path as livekit-client would start to; resolves with the JoinResponse. */
+export function signalJoin(double: LiveKitDouble, token: string): Promise<JoinResponse & { close(): void; left: Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${double.url}/rtc?access_token=${encodeURIComponent(token)}`);
+    let onLeave: (reason: number) => void = () => undefined;
+    const left = new Promise<number>((r) => (onLeave = r));
+    ws.on("message", (data: Buffer) => {
+      const { message } = SignalResponse.fromBinary(new Uint8Array(data));
+      if (message.case === "join") resolve(Object.assign(message.value, { close: () => ws.close(), left }));
+      if (message.case === "leave") onLeave(message.value.reason);
+    });
+    ws.on("unexpected-response", (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
+    ws.on("error", reject);
+  });
+}

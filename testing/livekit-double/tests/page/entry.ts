@@ -1,0 +1,32 @@
+// The browser side of the Chromium test: livekit-client as a meeting panel would use it, recording
+// the room events the panel would show.
+import { DisconnectReason, Room, RoomEvent } from "livekit-client";
+
+interface PageEvent {
+  name: string;
+  arg?: string;
+}
+
+declare global {
+  interface Window {
+    events: PageEvent[];
+    room: Room;
+    joinRoom(url: string, token: string): Promise<{ ok: boolean; ms: number; identity?: string; remotes?: string[]; message?: string }>;
+  }
+}
+
+window.events = [];
+window.joinRoom = async (url, token) => {
+  const room = new Room();
+  window.room = room;
+  room.on(RoomEvent.ParticipantConnected, (p) => window.events.push({ name: "participantConnected", arg: p.identity }));
+  room.on(RoomEvent.ParticipantDisconnected, (p) => window.events.push({ name: "participantDisconnected", arg: p.identity }));
+  room.on(RoomEvent.Disconnected, (reason) => window.events.push({ name: "disconnected", arg: reason === undefined ? "" : DisconnectReason[reason] }));
+  const t0 = performance.now();
+  try {
+    await room.connect(url, token);
+    return { ok: true, ms: Math.round(performance.now() - t0), identity: room.localParticipant.identity, remotes: [...room.remoteParticipants.keys()] };
+  } catch (err) {
+    return { ok: false, ms: Math.round(performance.now() - t0), message: (err as Error).message };
+  }
+};
