@@ -7,7 +7,7 @@ import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
 import { companyTaken, conflict, HttpError, notFound } from "../../errors.ts";
 import { hashPassword } from "../../auth/password.ts";
-import { canGrant, canJoinOrg, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
+import { canGrant, canJoinOrg, checkInviteCreator, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
 import { authorizeDoc } from "../docAccess.ts";
 
 const toInvite = (i: InviteRow): Invite => ({
@@ -28,6 +28,12 @@ function inviteRefused(reason: Exclude<InviteRefusal, null>): HttpError {
       return new HttpError(410, "invite_expired", "This invite link has expired. Ask the person who sent it for a new one.");
     case "used_up":
       return new HttpError(410, "invite_used_up", "This invite link has been used as many times as it allows. Ask for a new one.");
+    case "inviter_lost_rights":
+      return new HttpError(
+        410,
+        "invite_inviter_lost_rights",
+        "The person who made this invite link can no longer add people to this document, so the link stopped working. Ask an owner of the document for a new one.",
+      );
     case "external_forbidden":
       return new HttpError(403, "external_forbidden", "This company does not allow people from other companies to join its documents.");
   }
@@ -58,7 +64,9 @@ export function inviteRoutes({ config, documents, invites, members, users, orgs,
     const doc = await documents.find(invite.docId);
     const hostOrg = doc && (await orgs.find(doc.orgId));
     if (!doc || !hostOrg) throw unknownInvite();
-    const problem = checkInviteUsable(invite);
+    // A link grants at most what its creator may grant now, not what they could when they made it.
+    const creator = { user: await users.findById(invite.createdBy), role: (await documents.findFor(doc.id, invite.createdBy))?.role };
+    const problem = checkInviteUsable(invite) ?? checkInviteCreator(invite, creator);
     if (problem) throw inviteRefused(problem);
     return { invite, doc, hostOrg };
   }
