@@ -111,8 +111,11 @@ describe("a one-use link used by several people at once", () => {
   it("lets exactly one in", async () => {
     const docId = await createDoc(server.url, alice);
     const once = await link(docId, alice, "editor", 1);
-    const results = await Promise.all([carol, dave, vic, bob].map((who) => call("POST", `/api/invites/${once.token}/accept`, who)));
-    expect(results.map((r) => r.status).sort()).toEqual([200, 410, 410, 410]);
+    // Guests signing up spend a while hashing their password after the link was checked, so all of
+    // them pass the early check before any counts its use: only the store's consume() decides.
+    const guest = (n: number) => ({ name: `Guest ${n}`, email: `guest${n}.${Date.now()}@globex.example`, password: "long enough pw", company: `Guest Co ${n} ${Date.now()}` });
+    const results = await Promise.all([1, 2, 3].map((n) => api(server.url, "POST", `/api/invites/${once.token}/accept`, { body: guest(n) })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 410, 410]);
     expect(results.filter((r) => r.status === 410).every((r) => r.json.error.id === "invite_used_up")).toBe(true);
     expect(Object.keys(await roles(docId))).toHaveLength(2);
     expect((await server.services.invites.find(docId, once.id))!.uses).toBe(1);
