@@ -3,7 +3,6 @@ import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import helmet from "helmet";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { openDatabase } from "./store/db.ts";
@@ -22,6 +21,7 @@ import { Authenticator } from "./auth/session.ts";
 import { CollabServer } from "./collab/CollabServer.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { originCheck } from "./http/origin.ts";
+import { securityHeaders } from "./http/securityHeaders.ts";
 import { requestLog } from "./http/requestLog.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { docRoutes } from "./routes/docs/index.ts";
@@ -62,20 +62,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          "connect-src": ["'self'", "ws:", "wss:"],
-          "style-src": ["'self'", "'unsafe-inline'"],
-          "img-src": ["'self'", "data:"],
-          "upgrade-insecure-requests": null,
-        },
-      },
-      strictTransportSecurity: false,
-    }),
-  );
+  app.use(securityHeaders(config.publicUrl));
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, loadedDocuments: collab.loadedDocuments });
   });

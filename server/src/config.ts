@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/trustProxy.ts";
 
 /** Every setting the server reads, with its default. README.md lists the same table. */
 const Env = z.object({
@@ -8,7 +9,15 @@ const Env = z.object({
   DATA_DIR: z.string().default("./data"),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((raw, ctx) => {
+      const parsed = parseTrustProxy(raw);
+      if ("value" in parsed) return parsed.value;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.error });
+      return z.NEVER;
+    }),
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   UNLOAD_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().positive().default(1000),
@@ -23,7 +32,8 @@ export interface Config {
   /** When set, the only Origin accepted for browser requests; otherwise the request's own host. */
   publicUrl: string | undefined;
   logLevel: string;
-  trustProxy: boolean;
+  /** Which proxies are believed about the client's address and scheme: none, a hop count, or addresses/subnets. */
+  trustProxy: TrustProxy;
   maxMessageBytes: number;
   /** How long a document with nobody connected stays in memory. */
   unloadAfterMs: number;
@@ -48,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY === "true",
+    trustProxy: e.TRUST_PROXY,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     unloadAfterMs: e.UNLOAD_AFTER_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
