@@ -27,6 +27,9 @@ import { authRoutes } from "./routes/auth/index.ts";
 import { docRoutes } from "./routes/docs/index.ts";
 import type { Services } from "./services.ts";
 
+/** How often expired sign-in sessions are deleted (also once at start-up). */
+const SESSION_PURGE_MS = 60 * 60_000;
+
 /** A running Confer server. */
 export interface ConferServer {
   url: string;
@@ -42,7 +45,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const users = new UserStore(db);
   const documents = new DocumentStore(db);
   const storage = new DocumentStorage(db, sqlite);
-  const auth = new Authenticator(new SessionStore(db, config.sessionDays), users);
+  const sessions = new SessionStore(db, config.sessionDays);
+  await sessions.purgeExpired();
+  const stopPurging = sessions.purgeEvery(SESSION_PURGE_MS, (err) => log.warn({ err }, "purging expired sessions failed"));
+  const auth = new Authenticator(sessions, users);
   const collab = new CollabServer({ config, log, auth, documents, storage });
   const services: Services = {
     config,
@@ -118,6 +124,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        stopPurging();
         await collab.close();
         server.closeAllConnections();
         await stopped;

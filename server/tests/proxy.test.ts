@@ -28,7 +28,7 @@ describe("TRUST_PROXY and the sign-in rate limit", () => {
   it.each([
     ["a hop count", "1"],
     ["the proxy's subnet", "127.0.0.0/8"],
-  ])("trusting %s, a spoofed X-Forwarded-For does not escape the limit; another client is not limited", async (_what, setting) => {
+  ])("trusting %s, a spoofed X-Forwarded-For does not escape the limit; another client is not limited", { timeout: 120_000 }, async (_what, setting) => {
     const server = await start({ TRUST_PROXY: setting });
     const victim = await signup(server.url);
     const statuses = await spoofedAttack(server.url, victim.email, "203.0.113.7");
@@ -41,7 +41,7 @@ describe("TRUST_PROXY and the sign-in rate limit", () => {
     expect((await login(server.url, victim.email, "correct horse battery", `${randomIp(1)}, 198.51.100.9`)).status).toBe(200);
   });
 
-  it("a client not coming through a trusted proxy is keyed by its own address, whatever it claims", async () => {
+  it("a client not coming through a trusted proxy is keyed by its own address, whatever it claims", { timeout: 120_000 }, async () => {
     const server = await start({ TRUST_PROXY: "10.0.0.0/8" });
     const victim = await signup(server.url);
     const statuses = await spoofedAttack(server.url, victim.email, "203.0.113.7");

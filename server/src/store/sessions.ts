@@ -27,8 +27,35 @@ export class SessionStore {
       .select(["user_id", "expires_at"])
       .where("id_hash", "=", hashToken(token))
       .executeTakeFirst();
-    if (!row || row.expires_at < now()) return undefined;
+    if (!row) return undefined;
+    if (row.expires_at < now()) {
+      await this.destroy(token); // seen expired: gone now rather than at the next purge
+      return undefined;
+    }
     return row.user_id;
+  }
+
+  /** Deletes every expired session; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const res = await this.db.deleteFrom("sessions").where("expires_at", "<", now()).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
+  /**
+   * Purges expired sessions every `intervalMs` (the timer does not keep the process alive); returns
+   * the function that stops it. `onError` hears about a failed purge; the next one tries again.
+   */
+  purgeEvery(intervalMs: number, onError: (err: unknown) => void): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.purgeExpired()
+        .catch(onError)
+        .finally(() => (running = false));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async destroy(token: string): Promise<void> {

@@ -81,6 +81,11 @@ export class UserStore {
     return row && toUser(row);
   }
 
+  /** Replaces a password hash only if it is still `previous` (a rehash never overwrites a password changed meanwhile). */
+  async replacePasswordHash(userId: string, previous: string, next: string): Promise<void> {
+    await this.db.updateTable("users").set({ password_hash: next }).where("id", "=", userId).where("password_hash", "=", previous).execute();
+  }
+
   async emailExists(email: string): Promise<boolean> {
     return !!(await this.db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst());
   }

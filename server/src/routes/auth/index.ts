@@ -5,7 +5,7 @@ import type { Services } from "../../services.ts";
 import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
 import { companyTaken, conflict, HttpError } from "../../errors.ts";
-import { DUMMY_HASH, hashPassword, verifyPassword } from "../../auth/password.ts";
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from "../../auth/password.ts";
 import { requireUser } from "../../auth/session.ts";
 import { canJoinOrg } from "../../policies/index.ts";
 
@@ -42,6 +42,8 @@ export function authRoutes({ users, orgs, auth }: Services): Router {
     const found = await users.findByEmailWithHash(body.email);
     const ok = await verifyPassword(body.password, found?.passwordHash ?? DUMMY_HASH);
     if (!found || !ok) throw new HttpError(401, "bad_credentials", "That email and password do not match an account.");
+    // Hashes made with a weaker cost than today's are upgraded now, the one moment we hold the password.
+    if (needsRehash(found.passwordHash)) await users.replacePasswordHash(found.id, found.passwordHash, await hashPassword(body.password));
     await auth.signIn(req, res, found.id);
     const { passwordHash: _omit, ...user } = found;
     res.json(toMe(user));
