@@ -61,5 +61,11 @@ export function needsRehash(stored: string): boolean {
   return parsed.N < SCRYPT_PARAMS.N || parsed.r < SCRYPT_PARAMS.r || parsed.p < SCRYPT_PARAMS.p || parsed.key.length < KEY_LEN;
 }
 
+// Started when the module loads, without holding up start-up (it takes a good part of a second).
+const dummy = hashPassword(crypto.randomBytes(16).toString("hex"));
+dummy.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+
 /** A hash to compare against when the email is unknown, so both paths take the same time. */
-export const DUMMY_HASH = await hashPassword(crypto.randomBytes(16).toString("hex"));
+export function dummyHash(): Promise<string> {
+  return dummy;
+}
