@@ -5,7 +5,7 @@ import type { Services } from "../../services.ts";
 import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
 import { companyTaken, conflict, HttpError } from "../../errors.ts";
-import { dummyHash, hashPassword, needsRehash, verifyPassword } from "../../auth/password.ts";
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from "../../auth/password.ts";
 import { requireUser } from "../../auth/session.ts";
 import { canJoinOrg } from "../../policies/index.ts";
 
@@ -40,7 +40,7 @@ export function authRoutes({ users, orgs, auth }: Services): Router {
   r.post("/auth/login", loginLimit, async (req, res) => {
     const body = parseBody(LoginRequest, req.body);
     const found = await users.findByEmailWithHash(body.email);
-    const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash()));
+    const ok = await verifyPassword(body.password, found?.passwordHash ?? DUMMY_HASH);
     if (!found || !ok) throw new HttpError(401, "bad_credentials", "That email and password do not match an account.");
     // Hashes made with a weaker cost than today's are upgraded now, the one moment we hold the password.
     if (needsRehash(found.passwordHash)) await users.replacePasswordHash(found.id, found.passwordHash, await hashPassword(body.password));
