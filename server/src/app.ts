@@ -3,7 +3,6 @@ import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import helmet from "helmet";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { openDatabase } from "./store/db.ts";
@@ -22,6 +21,7 @@ import { Authenticator } from "./auth/session.ts";
 import { CollabServer } from "./collab/CollabServer.ts";
 import { errorHandler, notFound } from "./errors.ts";
 import { originCheck } from "./http/origin.ts";
+import { securityHeaders } from "./http/securityHeaders.ts";
 import { requestLog } from "./http/requestLog.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { docRoutes } from "./routes/docs/index.ts";
@@ -36,6 +36,9 @@ import { MeetingService } from "./meetings/MeetingService.ts";
 import { liveKitHttpOrigin } from "./meetings/rooms.ts";
 import { meetingRoutes } from "./routes/meetings/index.ts";
 import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
+
+/** How often expired sign-in sessions are deleted (also once at start-up). */
+const SESSION_PURGE_MS = 60 * 60_000;
 
 /** A running Confer server. */
 export interface ConferServer {
@@ -52,7 +55,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const users = new UserStore(db);
   const documents = new DocumentStore(db);
   const storage = new DocumentStorage(db, sqlite, { file, durability: config.durability, busyTimeoutMs: config.storageBusyTimeoutMs });
-  const auth = new Authenticator(new SessionStore(db, config.sessionDays), users);
+  const sessions = new SessionStore(db, config.sessionDays);
+  await sessions.purgeExpired();
+  const stopPurging = sessions.purgeEvery(SESSION_PURGE_MS, (err) => log.warn({ err }, "purging expired sessions failed"));
+  const auth = new Authenticator(sessions, users);
   const collab = new CollabServer({ config, log, auth, documents, storage });
   const mailer = config.smtp && new Mailer(config.smtp.url, config.smtp.from);
   const accounts = new AccountService({ users, verifications: new EmailVerificationStore(db), mailer, publicUrl: config.publicUrl, log });
@@ -80,20 +86,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          "connect-src": ["'self'", "ws:", "wss:", ...liveKitHttpOrigin(config.livekit.url)],
-          "style-src": ["'self'", "'unsafe-inline'"],
-          "img-src": ["'self'", "data:"],
-          "upgrade-insecure-requests": null,
-        },
-      },
-      strictTransportSecurity: false,
-    }),
-  );
+  app.use(securityHeaders(config.publicUrl, liveKitHttpOrigin(config.livekit.url)));
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, loadedDocuments: collab.loadedDocuments });
   });
@@ -155,6 +148,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         services.meetings.stop();
+        stopPurging();
         await collab.close();
         server.closeAllConnections();
         await stopped;

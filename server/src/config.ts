@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/trustProxy.ts";
 
 /** An optional setting: unset or empty means "not set". */
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -35,9 +36,17 @@ const Env = z.object({
   DATA_DIR: z.string().default("./data"),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   // The largest editing trace (automerge-paper, 260k edits) is a 0.3 MB full state: 4 MiB leaves 13x headroom.
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((raw, ctx) => {
+      const parsed = parseTrustProxy(raw);
+      if ("value" in parsed) return parsed.value;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.error });
+      return z.NEVER;
+    }),
   UNLOAD_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().positive().default(1000),
   SESSION_DAYS: z.coerce.number().int().positive().default(30),
@@ -60,7 +69,8 @@ export interface Config {
   /** When set, the only Origin accepted for browser requests; otherwise the request's own host. */
   publicUrl: string | undefined;
   logLevel: string;
-  trustProxy: boolean;
+  /** Which proxies are believed about the client's address and scheme: none, a hop count, or addresses/subnets. */
+  trustProxy: TrustProxy;
   maxMessageBytes: number;
   /** How long a document with nobody connected stays in memory. */
   unloadAfterMs: number;
@@ -98,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     publicUrl,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY === "true",
+    trustProxy: e.TRUST_PROXY,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     unloadAfterMs: e.UNLOAD_AFTER_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,

@@ -80,6 +80,10 @@ describe("members", () => {
     expectError(await call("GET", `/api/docs/${docId}/activity`, carol), 403);
     expectError(await call("GET", `/api/docs/${docId}/invites`, carol), 403);
     expectError(await call("POST", `/api/docs/${docId}/invites`, carol, { role: "viewer" }), 403);
+    await call("PATCH", `/api/docs/${docId}/members/${carol.id}`, alice, { role: "viewer" });
+    expectError(await call("GET", `/api/docs/${docId}/activity`, carol), 403);
+    expectError(await call("GET", `/api/docs/${docId}/invites`, carol), 403);
+    expectError(await call("POST", `/api/docs/${docId}/invites`, carol, { role: "viewer" }), 403);
   });
 });
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { fileURLToPath } from "node:url";
+import { testDataPath } from "./sharedData.ts";
 
 /** One real editing history from ../shared/data/editing-traces. */
 export interface EditingTrace {
@@ -11,17 +11,21 @@ export interface EditingTrace {
   txns: { patches: [number, number, string][] }[];
 }
 
-/** Where the shared editing traces live, from the repository root. */
-export const TRACES_DIR = fileURLToPath(new URL("../../../shared/data/editing-traces", import.meta.url));
+/** Where the shared editing traces live; throws a readable error naming the path when they are missing. */
+export function tracesDir(): string {
+  return testDataPath("shared", "data/editing-traces", "the editing traces (data/editing-traces/*.json.gz)");
+}
 
-/** Reads every trace in the shared traces folder. */
+/** Reads every trace in the shared traces folder; an empty folder is an error too, never a silent pass. */
 export function loadTraces(): EditingTrace[] {
-  return fs
-    .readdirSync(TRACES_DIR)
+  const dir = tracesDir();
+  const files = fs
+    .readdirSync(dir)
     .filter((f) => f.endsWith(".json.gz"))
-    .sort()
-    .map((file) => {
-      const json = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(TRACES_DIR, file))).toString("utf8"));
-      return { name: file.replace(/\.json\.gz$/, ""), ...json } as EditingTrace;
-    });
+    .sort();
+  if (files.length === 0) throw new Error(`Test data missing: ${dir} holds no *.json.gz editing traces. Restore the shared data folder.`);
+  return files.map((file) => {
+    const json = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, file))).toString("utf8"));
+    return { name: file.replace(/\.json\.gz$/, ""), ...json } as EditingTrace;
+  });
 }

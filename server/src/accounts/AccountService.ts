@@ -4,7 +4,7 @@ import { alreadyRegisteredMail, confirmAddressMail } from "../mail/messages.ts";
 import { AccountConflict, type Placement, type User, type UserStore } from "../store/users.ts";
 import { VERIFICATION_HOURS, type EmailVerificationStore } from "../store/emailVerifications.ts";
 import { emailDomain } from "../store/orgs.ts";
-import { DUMMY_HASH, hashPassword, verifyPassword } from "../auth/password.ts";
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from "../auth/password.ts";
 import { provenDomain } from "../policies/index.ts";
 import { conflict, gone, HttpError } from "../errors.ts";
 
@@ -63,6 +63,8 @@ export class AccountService {
     const ok = await Promise.all(hashes.map((hash) => verifyPassword(password, hash)));
     const found = candidates.find((_, i) => ok[i]);
     if (!found) return undefined;
+    // Hashes made with a weaker cost than today's are upgraded now, the one moment we hold the password.
+    if (needsRehash(found.passwordHash)) await this.deps.users.replacePasswordHash(found.id, found.passwordHash, await hashPassword(password));
     const { passwordHash: _omit, ...user } = found;
     return user;
   }

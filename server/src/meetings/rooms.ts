@@ -12,13 +12,14 @@ export interface LiveKitConnection {
 }
 
 /**
- * The http(s) origin of LIVEKIT_URL, for the page's Content-Security-Policy: livekit-client calls
- * `/rtc/validate` there over fetch to explain a failed connection.
+ * The ws(s) and http(s) origins of LIVEKIT_URL, for the page's Content-Security-Policy: livekit-client
+ * signals over the WebSocket and calls `/rtc/validate` there over fetch to explain a failed connection.
  */
 export function liveKitHttpOrigin(url: string | undefined): string[] {
   if (!url) return [];
-  const u = new URL(url.replace(/^ws/, "http"));
-  return [u.origin];
+  const http = new URL(url.replace(/^ws/, "http"));
+  const ws = new URL(url.replace(/^http/, "ws"));
+  return [http.origin, `${ws.protocol}//${ws.host}`];
 }
 
 /** Name prefix of the rooms Confer creates; other rooms on the same LiveKit are left alone. */

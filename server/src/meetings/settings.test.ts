@@ -18,8 +18,8 @@ describe("LiveKit settings", () => {
     expect(() => loadConfig({ LIVEKIT_URL: "not a url" })).toThrow(/LIVEKIT_URL/);
   });
   it("let pages fetch LiveKit's validate endpoint (CSP connect-src)", () => {
-    expect(liveKitHttpOrigin("wss://lk.example.com")).toEqual(["https://lk.example.com"]);
-    expect(liveKitHttpOrigin("ws://127.0.0.1:7880")).toEqual(["http://127.0.0.1:7880"]);
+    expect(liveKitHttpOrigin("wss://lk.example.com")).toEqual(["https://lk.example.com", "wss://lk.example.com"]);
+    expect(liveKitHttpOrigin("ws://127.0.0.1:7880")).toEqual(["http://127.0.0.1:7880", "ws://127.0.0.1:7880"]);
     expect(liveKitHttpOrigin(undefined)).toEqual([]);
   });
 });

@@ -1,16 +1,11 @@
 import { roleRank, type Role } from "@confer/shared";
 import type { User } from "../store/users.ts";
 
+/** Everything one can do with a document; the policy tests assert each of them for each role. */
+export const DOCUMENT_ACTIONS = ["read", "update", "rename", "delete", "viewMembers", "manageMembers", "manageInvites", "viewActivity"] as const;
+
 /** What one can do with a document. */
-export type DocumentAction =
-  | "read"
-  | "update"
-  | "rename"
-  | "delete"
-  | "viewMembers"
-  | "manageMembers"
-  | "manageInvites"
-  | "viewActivity";
+export type DocumentAction = (typeof DOCUMENT_ACTIONS)[number];
 
 /** The facts a document decision rests on: who asks, and their role in the document (if any). */
 export interface DocumentAccess {

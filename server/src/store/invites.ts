@@ -86,13 +86,31 @@ export class InviteStore {
     await this.db.updateTable("invites").set({ revoked_at: now() }).where("id", "=", id).where("revoked_at", "is", null).execute();
   }
 
-  /** Counts one use if the link still has one left; false when it was used up meanwhile. */
+  /** Revokes every still-working link `userId` made for a document (they were removed from it); returns those links. */
+  async revokeCreatedBy(docId: string, userId: string): Promise<{ id: string; role: Role }[]> {
+    const rows = await this.db
+      .updateTable("invites")
+      .set({ revoked_at: now() })
+      .where("doc_id", "=", docId)
+      .where("created_by", "=", userId)
+      .where("revoked_at", "is", null)
+      .returning(["id", "role"])
+      .execute();
+    return rows.map((r) => ({ id: r.id, role: r.role as Role }));
+  }
+
+  /**
+   * Counts one use if the link is still live (not revoked, not expired, a use left); false otherwise.
+   * One conditional UPDATE decides it, so of two people using a link's last use at the same moment
+   * exactly one gets it, whatever they checked before.
+   */
   async consume(id: string): Promise<boolean> {
     const res = await this.db
       .updateTable("invites")
       .set((eb) => ({ uses: eb("uses", "+", 1) }))
       .where("id", "=", id)
       .where("revoked_at", "is", null)
+      .where("expires_at", ">", now())
       .where((eb) => eb.or([eb("max_uses", "is", null), eb("uses", "<", eb.ref("max_uses"))]))
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;

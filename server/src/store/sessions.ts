@@ -37,7 +37,11 @@ export class SessionStore {
   async lookup(token: string): Promise<SessionInfo | undefined> {
     const idHash = hashToken(token);
     const row = await this.db.selectFrom("sessions").select(["user_id", "expires_at"]).where("id_hash", "=", idHash).executeTakeFirst();
-    if (!row || row.expires_at < now()) return undefined;
+    if (!row) return undefined;
+    if (row.expires_at < now()) {
+      await this.db.deleteFrom("sessions").where("id_hash", "=", idHash).execute(); // seen expired: gone now rather than at the next purge
+      return undefined;
+    }
     return { userId: row.user_id, idHash, expiresAt: new Date(row.expires_at) };
   }
 
@@ -52,5 +56,28 @@ export class SessionStore {
     const idHash = hashToken(token);
     await this.db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
     return idHash;
+  }
+
+  /** Deletes every expired session; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const res = await this.db.deleteFrom("sessions").where("expires_at", "<", now()).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
+  /**
+   * Purges expired sessions every `intervalMs` (the timer does not keep the process alive); returns
+   * the function that stops it. `onError` hears about a failed purge; the next one tries again.
+   */
+  purgeEvery(intervalMs: number, onError: (err: unknown) => void): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.purgeExpired()
+        .catch(onError)
+        .finally(() => (running = false));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }

@@ -180,6 +180,11 @@ export class UserStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+
+  /** Replaces a password hash only if it is still `previous` (a rehash never overwrites a password changed meanwhile). */
+  async replacePasswordHash(userId: string, previous: string, next: string): Promise<void> {
+    await this.db.updateTable("users").set({ password_hash: next }).where("id", "=", userId).where("password_hash", "=", previous).execute();
+  }
 }
 
 function toUser(row: {

@@ -6,7 +6,7 @@ import type { InviteRow } from "../../store/invites.ts";
 import type { User } from "../../store/users.ts";
 import { parseBody } from "../../http/validate.ts";
 import { HttpError, notFound } from "../../errors.ts";
-import { canGrant, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
+import { canGrant, checkInviteCreator, checkInviteUsable, checkJoinOrg, type InviteRefusal } from "../../policies/index.ts";
 import { authorizeDoc } from "../docAccess.ts";
 
 const toInvite = (i: InviteRow): Invite => ({
@@ -27,6 +27,12 @@ function inviteRefused(reason: Exclude<InviteRefusal, null>): HttpError {
       return new HttpError(410, "invite_expired", "This invite link has expired. Ask the person who sent it for a new one.");
     case "used_up":
       return new HttpError(410, "invite_used_up", "This invite link has been used as many times as it allows. Ask for a new one.");
+    case "inviter_lost_rights":
+      return new HttpError(
+        410,
+        "invite_inviter_lost_rights",
+        "The person who made this invite link can no longer add people to this document, so the link stopped working. Ask an owner of the document for a new one.",
+      );
     case "external_forbidden":
       return new HttpError(403, "external_forbidden", "This company does not allow people from other companies to join its documents.");
   }
@@ -36,7 +42,7 @@ const unknownInvite = () => notFound("This invite link is not valid. Check that 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
 
 /** Invite links: owners create, list and revoke them; anyone with one sees the landing page and accepts. */
-export function inviteRoutes({ config, documents, invites, members, orgs, activity, auth, accounts, limits }: Services): Router {
+export function inviteRoutes({ config, documents, invites, members, orgs, activity, auth, accounts, limits, users }: Services): Router {
   const r = Router();
   // Guessing tokens is limited per client address; opening a handful of real links never is.
   const guessLimit = rateLimit({
@@ -57,7 +63,9 @@ export function inviteRoutes({ config, documents, invites, members, orgs, activi
     const doc = await documents.find(invite.docId);
     const hostOrg = doc && (await orgs.find(doc.orgId));
     if (!doc || !hostOrg) throw unknownInvite();
-    const problem = checkInviteUsable(invite);
+    // A link grants at most what its creator may grant now, not what they could when they made it.
+    const creator = { user: await users.findById(invite.createdBy), role: (await documents.findFor(doc.id, invite.createdBy))?.role };
+    const problem = checkInviteUsable(invite) ?? checkInviteCreator(invite, creator);
     if (problem) throw inviteRefused(problem);
     return { invite, doc, hostOrg };
   }

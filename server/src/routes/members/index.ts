@@ -26,7 +26,7 @@ function refusal(reason: Exclude<MembershipRefusal, null>, company: string): Htt
 }
 
 /** Members of a document: list, add (own company, by email), change role, remove. */
-export function memberRoutes({ documents, members, users, activity, collab, meetings }: Services): Router {
+export function memberRoutes({ documents, members, invites, users, activity, collab, meetings }: Services): Router {
   const r = Router();
 
   const toMember = (m: MemberRow, docOrgId: string, online: Set<string>): Member => ({
@@ -91,6 +91,11 @@ export function memberRoutes({ documents, members, users, activity, collab, meet
     if (problem) throw refusal(problem, access.user.company);
     await members.remove(access.doc.id, target.userId);
     await activity.record({ docId: access.doc.id, actorId: access.user.id, action: "member_removed", targetUserId: target.userId, detail: { role: target.role } });
+    // Their rights end here, and so do the links they made (which would otherwise let them back in).
+    for (const link of await invites.revokeCreatedBy(access.doc.id, target.userId)) {
+      const detail = { role: link.role, reason: "creator_removed" };
+      await activity.record({ docId: access.doc.id, actorId: access.user.id, action: "invite_revoked", inviteId: link.id, targetUserId: target.userId, detail });
+    }
     await collab.refreshAccess(access.doc.id, target.userId);
     await meetings.onAccessChanged(access.doc.id, target.userId);
     res.json({ ok: true });

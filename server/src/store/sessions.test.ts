@@ -1,0 +1,64 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type OpenedDatabase } from "./db.ts";
+import { SessionStore } from "./sessions.ts";
+import { UserStore } from "./users.ts";
+import { hashToken, newToken } from "./ids.ts";
+
+let dir: string;
+let opened: OpenedDatabase;
+let sessions: SessionStore;
+let userId: string;
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-sessions-"));
+  opened = await openDatabase(dir);
+  userId = (await new UserStore(opened.db).create({ name: "U", email: "u@acme.io", passwordHash: "x", verified: true, placement: { company: "Acme" }, maxUnconfirmed: 3 })).id;
+  sessions = new SessionStore(opened.db, 30);
+});
+afterEach(async () => {
+  await opened.db.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Stores a session that expired (or expires) `offsetMs` from now; returns its token. */
+async function sessionExpiring(offsetMs: number): Promise<string> {
+  const token = newToken();
+  const at = new Date(Date.now() + offsetMs).toISOString();
+  await opened.db.insertInto("sessions").values({ id_hash: hashToken(token), user_id: userId, created_at: at, expires_at: at }).execute();
+  return token;
+}
+const stored = async () => (await opened.db.selectFrom("sessions").select("id_hash").execute()).map((r) => r.id_hash).sort();
+
+describe("expired sessions", () => {
+  it("are deleted by a purge; live ones stay", async () => {
+    const live = await sessions.create(userId);
+    await sessionExpiring(-1000);
+    await sessionExpiring(-30 * 86_400_000);
+    expect(await sessions.purgeExpired()).toBe(2);
+    expect(await stored()).toEqual([hashToken(live.token)]);
+    expect(await sessions.userIdFor(live.token)).toBe(userId);
+    expect(await sessions.purgeExpired()).toBe(0);
+  });
+
+  it("are purged periodically, until stopped", async () => {
+    const live = await sessions.create(userId);
+    await sessionExpiring(-1000);
+    const stop = sessions.purgeEvery(10, (err) => {
+      throw err;
+    });
+    try {
+      await expect.poll(stored, { timeout: 10_000, interval: 20 }).toEqual([hashToken(live.token)]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("an expired token signs nobody in and is deleted on sight", async () => {
+    const token = await sessionExpiring(-1);
+    expect(await sessions.userIdFor(token)).toBeUndefined();
+    expect(await stored()).toEqual([]);
+  });
+});
