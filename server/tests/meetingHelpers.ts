@@ -2,11 +2,11 @@ import WebSocket from "ws";
 import * as decoding from "lib0/decoding";
 import { NOTICE_MESSAGE, readNotice, type MeetingNotice } from "@confer/shared";
 import { LiveKitDouble, type DoubleOptions } from "@confer/livekit-double";
-import { api, startTestServer, waitFor, type TestUser } from "./helpers.ts";
+import { api, startMailServer, TEST_PUBLIC_URL, waitFor, type TestUser } from "./helpers.ts";
 
 /** A Confer server wired to a LiveKit double (and the double's webhooks to the server). */
 export interface MeetingWorld {
-  server: Awaited<ReturnType<typeof startTestServer>>;
+  server: Awaited<ReturnType<typeof startMailServer>>;
   double: LiveKitDouble;
   webhookUrl: string;
   close(): Promise<void>;
@@ -15,7 +15,7 @@ export interface MeetingWorld {
 /** Starts a LiveKit double and a Confer server configured for it (LIVEKIT_URL = the double). */
 export async function startMeetingWorld(opts: DoubleOptions = {}): Promise<MeetingWorld> {
   const double = await LiveKitDouble.start({ peer: false, departureMs: 100, ...opts });
-  const server = await startTestServer({ LIVEKIT_URL: double.url, LIVEKIT_API_KEY: double.apiKey, LIVEKIT_API_SECRET: double.apiSecret });
+  const server = await startMailServer({ LIVEKIT_URL: double.url, LIVEKIT_API_KEY: double.apiKey, LIVEKIT_API_SECRET: double.apiSecret });
   const webhookUrl = `${server.url}/api/livekit/webhook`;
   double.webhooks.url = webhookUrl;
   return {
@@ -45,7 +45,7 @@ export async function meetingToken(baseUrl: string, meetingId: string, who: Test
 
 /** A document page's side channel: the sync socket with `?notices=1`, keeping the meeting notices. */
 export async function openPage(baseUrl: string, docId: string, who: TestUser) {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/collab/${docId}?notices=1`, { headers: { cookie: who.cookie, origin: baseUrl } });
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/collab/${docId}?notices=1`, { headers: { cookie: who.cookie, origin: TEST_PUBLIC_URL } });
   const notices: MeetingNotice[] = [];
   ws.on("message", (data: Buffer) => {
     const decoder = decoding.createDecoder(new Uint8Array(data));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, createDoc, signup, startTestServer, type TestUser } from "./helpers.ts";
+import { api, createDoc, signup, startMailServer, type TestUser } from "./helpers.ts";
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+type Server = Awaited<ReturnType<typeof startMailServer>>;
 let server: Server;
 let alice: TestUser; // Acme, owns every document below
 let carol: TestUser; // Acme, co-owner in the scenario
@@ -10,7 +10,7 @@ let vic: TestUser; // Acme
 let bob: TestUser; // Globex
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startMailServer();
   [alice, carol, dave, vic, bob] = await Promise.all([
     signup(server.url, { name: "Alice", company: "Acme" }),
     signup(server.url, { name: "Carol", company: "Acme" }),

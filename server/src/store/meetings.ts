@@ -160,8 +160,9 @@ export class MeetingStore {
   /** Forgets event ids received before `before`, and all but the newest `keep`. */
   async pruneEvents(before: string, keep: number): Promise<void> {
     await this.db.deleteFrom("livekit_webhook_events").where("received_at", "<", before).execute();
-    const cutoff = await this.db.selectFrom("livekit_webhook_events").select("received_at").orderBy("received_at", "desc").offset(keep).limit(1).executeTakeFirst();
-    if (cutoff) await this.db.deleteFrom("livekit_webhook_events").where("received_at", "<=", cutoff.received_at).execute();
+    // Ids break ties between events received in the same millisecond, so exactly `keep` stay.
+    const newest = this.db.selectFrom("livekit_webhook_events").select("id").orderBy("received_at", "desc").orderBy("id", "desc").limit(keep);
+    await this.db.deleteFrom("livekit_webhook_events").where("id", "not in", newest).execute();
   }
 
   /** How many webhook ids are remembered (for the bound's test). */
