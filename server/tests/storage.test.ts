@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
 import * as Y from "yjs";
 import { api, connect, createDoc, signup, startTestServer, synced, waitFor } from "./helpers.ts";
 
@@ -99,6 +101,24 @@ describe("document storage", () => {
     expect(await storage.append(docId, updates)).toBe(0);
     expect(await logLength(docId)).toBe(0);
   });
+});
+
+describe("the write-ahead log", () => {
+  it("is checkpointed and rewound under a steady stream of commits, so it stays bounded", async () => {
+    const alice = await signup(server.url);
+    const docId = await createDoc(server.url, alice);
+    const { storage } = server.services;
+    const wal = path.join(server.dataDir, "confer.sqlite-wal");
+    const checkpoints = storage.stats.checkpoints;
+    // 2,500 commits of one 2 kB update each: about 50 MB of log frames if it were never rewound.
+    for (let i = 0; i < 2500; i++) {
+      const source = new Y.Doc();
+      source.getText("t").insert(0, String(i % 10).repeat(2000));
+      await storage.append(docId, [Y.encodeStateAsUpdate(source)]);
+    }
+    await waitFor(() => storage.stats.checkpoints >= checkpoints + 2, "checkpoint cycles");
+    expect(fs.statSync(wal).size).toBeLessThan(30 * 1024 * 1024);
+  }, 60_000);
 });
 
 describe("document storage with DURABILITY=disk", () => {

@@ -232,7 +232,11 @@ export async function runFanout(
       for (const kind of rep % 2 === 0 ? kinds : [...kinds].reverse()) {
         if (errors.has(kind)) continue;
         try {
-          runs.get(kind)!.push(await runOne(kind, sc));
+          const started = performance.now();
+          const result = await runOne(kind, sc);
+          runs.get(kind)!.push(result);
+          // Progress on stderr, so stdout stays the tables.
+          console.error(`fan-out ${sc.id} run ${rep + 1}/${reps} ${kind}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(1)} ms (${((performance.now() - started) / 1000).toFixed(0)} s)`);
         } catch (err) {
           errors.set(kind, (err as Error).message);
           console.error(`fan-out "${sc.name}" via ${kind} failed:`, err);

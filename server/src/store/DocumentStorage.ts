@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type SQLite from "better-sqlite3";
 import type { DB, Durability } from "./db.ts";
-import { isBusyError, now } from "./db.ts";
+import { isBusyError, JOURNAL_SIZE_LIMIT, now } from "./db.ts";
 import { WalKeeper } from "./WalKeeper.ts";
 
 /** What is stored of one document's Yjs state: a snapshot and the updates appended since. */
@@ -71,6 +71,8 @@ export class DocumentStorage {
   private pending: Job[] = [];
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Commits are held while the checkpoint worker rewinds the log. */
+  private heldForRewind = false;
   private retryDelay = FIRST_RETRY_MS;
   private busySince: number | undefined;
   private readonly commit: SQLite.Transaction<(jobs: Job[]) => number[]>;
@@ -140,7 +142,7 @@ export class DocumentStorage {
       if (freed) vacuum.run();
       return results;
     });
-    this.keeper = new WalKeeper(opts.file);
+    this.keeper = new WalKeeper(opts.file, JOURNAL_SIZE_LIMIT);
     this.timer = setInterval(() => this.checkpointIfDue(), IDLE_CHECKPOINT_MS);
     this.timer.unref();
   }
@@ -193,7 +195,7 @@ export class DocumentStorage {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error("document storage is closed"));
       this.pending.push({ ...job, resolve, reject });
-      if (this.scheduled || this.retryTimer) return;
+      if (this.scheduled || this.retryTimer || this.heldForRewind) return;
       this.scheduled = true;
       setImmediate(() => this.flush());
     });
@@ -201,7 +203,15 @@ export class DocumentStorage {
 
   private flush(): void {
     this.scheduled = false;
-    if (this.retryTimer || !this.pending.length) return;
+    if (this.retryTimer || this.heldForRewind || !this.pending.length) return;
+    if (this.keeper.rewinding && !this.closed) {
+      this.heldForRewind = true;
+      void this.keeper.settled().then(() => {
+        this.heldForRewind = false;
+        this.flush();
+      });
+      return;
+    }
     // A Kysely transaction is open (it awaits between statements): commit after it, not inside it.
     if (this.sqlite.inTransaction && !this.closed) {
       this.scheduled = true;

@@ -18,18 +18,25 @@ export interface CheckpointResult {
  * 1. PASSIVE checkpoint: copies the log into the database file and syncs both, without blocking
  *    the main connection's writers (the bulk of the work, and every fsync, happen here).
  * 2. RESTART checkpoint: takes the write lock briefly to copy the few frames written meanwhile,
- *    then waits until no reader uses the log.
- * 3. A one-page write (user_version set to itself): the first write after a complete checkpoint
- *    restarts the log and syncs its new header. Done here, that sync never runs on the event loop.
+ *    waits until no reader uses the log, and rewinds it (the next write starts at its beginning).
+ * 3. At once, a one-page write (user_version set to itself): the first write after the rewind
+ *    writes the log's new header and syncs it. Done here, that sync does not run on the event loop.
+ * During 2 and 3 the shared `rewinding` flag is set and the main thread holds its commits (they
+ * would wait for the write lock anyway), so that it cannot be the one writing the new header.
  * synchronous=NORMAL on this connection: checkpoints sync the log before and the database after.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.sqliteModule);
+const rewinding = new Int32Array(workerData.rewinding);
 const db = new Database(workerData.file);
 db.pragma("synchronous = NORMAL");
 db.pragma("wal_autocheckpoint = 0");
 db.pragma("busy_timeout = " + workerData.busyTimeoutMs);
+db.pragma("journal_size_limit = " + workerData.journalSizeLimit);
+const passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+const restart = db.prepare("PRAGMA wal_checkpoint(RESTART)");
+const userVersion = db.prepare("PRAGMA user_version").pluck();
 parentPort.on("message", (msg) => {
   if (msg === "close") {
     db.close();
@@ -38,13 +45,21 @@ parentPort.on("message", (msg) => {
   }
   let result;
   try {
-    let r = db.pragma("wal_checkpoint(PASSIVE)")[0];
+    let r = passive.get();
     const log = r.log;
     let restarted = false;
-    if (!r.busy && r.log > 0 && r.checkpointed < r.log) r = db.pragma("wal_checkpoint(RESTART)")[0];
-    if (!r.busy && r.log > 0 && r.checkpointed === r.log) {
-      db.pragma("user_version = " + db.pragma("user_version", { simple: true }));
-      restarted = true;
+    if (!r.busy && r.log > 0) {
+      // The main thread holds its commits from here until the log has its new header.
+      Atomics.store(rewinding, 0, 1);
+      try {
+        r = restart.get();
+        if (!r.busy && r.checkpointed === r.log) {
+          db.prepare("PRAGMA user_version = " + userVersion.get()).run();
+          restarted = true;
+        }
+      } finally {
+        Atomics.store(rewinding, 0, 0);
+      }
     }
     result = { log, checkpointed: r.checkpointed, restarted, busy: r.busy !== 0 };
   } catch (err) {
@@ -61,20 +76,36 @@ parentPort.on("message", (msg) => {
  */
 export class WalKeeper {
   private readonly worker: Worker;
+  /** Set by the worker while it rewinds the log (see WORKER_SOURCE). */
+  private readonly rewindFlag = new Int32Array(new SharedArrayBuffer(4));
   private running: Promise<CheckpointResult> | undefined;
   private closed = false;
 
-  constructor(file: string, busyTimeoutMs = 500) {
+  constructor(file: string, journalSizeLimit: number, busyTimeoutMs = 500) {
     const sqliteModule = createRequire(import.meta.url).resolve("better-sqlite3");
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqliteModule, file, busyTimeoutMs } });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { sqliteModule, file, busyTimeoutMs, journalSizeLimit, rewinding: this.rewindFlag.buffer },
+    });
     // A worker that died must not keep the process alive or crash it; the next cycle reports it.
     this.worker.on("error", () => undefined);
+    this.worker.on("exit", () => Atomics.store(this.rewindFlag, 0, 0));
     this.worker.unref();
   }
 
   /** Whether a cycle is running now. */
   get busy(): boolean {
     return this.running !== undefined;
+  }
+
+  /** Whether the worker is rewinding the log right now: the main thread should hold its commits until `settled`. */
+  get rewinding(): boolean {
+    return Atomics.load(this.rewindFlag, 0) === 1;
+  }
+
+  /** Resolves when no cycle is running. */
+  settled(): Promise<unknown> {
+    return this.running ?? Promise.resolve();
   }
 
   /** Runs one checkpoint cycle (or joins the one running). */

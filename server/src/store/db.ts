@@ -29,6 +29,9 @@ export interface OpenedDatabase {
  */
 export const MAIN_BUSY_TIMEOUT_MS = 2;
 
+/** Bytes the write-ahead log is truncated back to when it is rewound (every connection must set it). */
+export const JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024;
+
 /**
  * Opens (creating if needed) the SQLite database under `dataDir` and migrates it. WAL mode with
  * automatic checkpoints off: commits append to the log without syncing on the event loop, and
@@ -45,7 +48,7 @@ export async function openDatabase(dataDir: string, durability: Durability = "pr
   sqlite.pragma("auto_vacuum = INCREMENTAL");
   sqlite.pragma("journal_mode = WAL");
   // The WAL is reused after each checkpoint; past this size it is truncated back.
-  sqlite.pragma("journal_size_limit = 4194304");
+  sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   sqlite.pragma(`synchronous = ${durability === "disk" ? "FULL" : "NORMAL"}`);
   sqlite.pragma("wal_autocheckpoint = 0");
   sqlite.pragma("foreign_keys = ON");
