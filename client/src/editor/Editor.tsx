@@ -36,7 +36,9 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
   const toolbarRef = useRef<HTMLDivElement>(null);
   const readOnlyRef = useRef(readOnly);
   const onViewRef = useRef(onView);
-  onViewRef.current = onView;
+  useLayoutEffect(() => {
+    onViewRef.current = onView;
+  });
   const [view, setView] = useState<EditorView>();
   const [state, setState] = useState<EditorState>();
   const [linkAnchor, setLinkAnchor] = useState<{ left: number; top: number }>();
@@ -134,14 +136,17 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
     setBubble(link && wrapper && view ? { href: link.href, anchor: anchorBelow(view, link.from, wrapper, 360) } : undefined);
   }, [view, state, focused, readOnly, frozen, linkAnchor]);
 
-  ui.current = {
-    openLinkEditor: () => {
-      const wrapper = wrapperRef.current;
-      if (!view || !wrapper || readOnlyRef.current) return;
-      setLinkAnchor(anchorBelow(view, view.state.selection.from, wrapper, 380));
-    },
-    focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
-  };
+  // What the keymap asks of the surrounding UI, refreshed after every render (read at key press).
+  useLayoutEffect(() => {
+    ui.current = {
+      openLinkEditor: () => {
+        const wrapper = wrapperRef.current;
+        if (!view || !wrapper || readOnlyRef.current) return;
+        setLinkAnchor(anchorBelow(view, view.state.selection.from, wrapper, 380));
+      },
+      focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
+    };
+  });
 
   return (
     <div className="editor-shell">

@@ -84,11 +84,14 @@ export function DocPage() {
     if (title) document.title = `${title} — Confer`;
   }, [title]);
 
-  // Someone renamed the document while it is open here.
+  // Someone renamed the document while it is open here: adopt the new title once, when it arrives
+  // (adjusting state during render, as React recommends over an effect).
   const liveTitle = collab.liveTitle;
-  useEffect(() => {
-    if (liveTitle !== undefined) setMeta((m) => (m.status === "ready" ? { ...m, doc: { ...m.doc, title: liveTitle } } : m));
-  }, [liveTitle]);
+  const [seenLiveTitle, setSeenLiveTitle] = useState(liveTitle);
+  if (liveTitle !== seenLiveTitle) {
+    setSeenLiveTitle(liveTitle);
+    if (liveTitle !== undefined && meta.status === "ready") setMeta({ ...meta, doc: { ...meta.doc, title: liveTitle } });
+  }
 
   useEffect(() => {
     if (!collab.session) return;
@@ -143,7 +146,8 @@ export function DocPage() {
         }}
         users={users}
         status={enabled ? collab.status : undefined}
-        share={canShare ? { open: shareOpen, onToggle: () => (shareOpen ? closeShare() : setShareOpen(true)), buttonRef: shareButton } : undefined}
+        share={canShare ? { open: shareOpen, onToggle: () => (shareOpen ? closeShare() : setShareOpen(true)) } : undefined}
+        shareButtonRef={shareButton}
       />
       <div className="doc-workspace">
         <div className="doc-content">
