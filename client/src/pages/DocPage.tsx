@@ -80,8 +80,13 @@ export function DocPage() {
   if (!colors.has(me.id)) colors.set(me.id, me.color);
   const title = meta.status === "ready" ? meta.doc.title || UNTITLED : meta.status === "offline" ? "Offline copy" : "";
 
+  // The browser tab shows the document's title (and stops showing it once the page is left).
   useEffect(() => {
-    if (title) document.title = `${title} — Confer`;
+    if (!title) return;
+    document.title = `${title} — Confer`;
+    return () => {
+      document.title = "Confer";
+    };
   }, [title]);
 
   // Someone renamed the document while it is open here: adopt the new title once, when it arrives
