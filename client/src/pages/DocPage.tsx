@@ -106,6 +106,21 @@ export function DocPage() {
     };
   }, [collab.session, view]);
 
+  // Opened from this device's copy while offline: once the server is back, read the document's
+  // details again, so the title can be edited and Share shows without a reload.
+  const backOnline = meta.status === "offline" && collab.status.tone === "ok";
+  useEffect(() => {
+    if (!backOnline) return;
+    let cancelled = false;
+    getDoc(id).then(
+      (doc) => !cancelled && setMeta({ status: "ready", doc }),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [backOnline, id]);
+
   if (meta.status === "loading") return <FullPageMessage title="Opening document…" busy />;
 
   // The socket's live notice wins over the role read at page load (it follows role changes).
