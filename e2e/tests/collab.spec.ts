@@ -81,6 +81,7 @@ test("two people's browsers edit one document together, live, and offline edits 
   await a.getByLabel("Document title").fill("Launch plan, final");
   await a.getByLabel("Document title").press("Enter");
   await expect(b.getByLabel("Document title")).toHaveValue("Launch plan, final");
+  await expect(b).toHaveTitle("Launch plan, final — Confer");
 
   // The documents list shows it, most recently edited first.
   await a.goto("/");

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import type * as Y from "yjs";
@@ -36,7 +36,9 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
   const toolbarRef = useRef<HTMLDivElement>(null);
   const readOnlyRef = useRef(readOnly);
   const onViewRef = useRef(onView);
-  onViewRef.current = onView;
+  useLayoutEffect(() => {
+    onViewRef.current = onView;
+  });
   const [view, setView] = useState<EditorView>();
   const [state, setState] = useState<EditorState>();
   const [linkAnchor, setLinkAnchor] = useState<{ left: number; top: number }>();
@@ -48,7 +50,10 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
   // shown read-only and never bound for writing: y-prosemirror deletes what it cannot parse.
   const body = ydoc.getXmlFragment(BODY_FRAGMENT);
   const [newerDoc, setNewerDoc] = useState<Y.Doc>();
-  const frozen = outdated || newerDoc === ydoc || isNewerThanClient(ydoc, body);
+  // Walking the whole body is done once per document here and once per editor view below, never per
+  // keystroke; updates that arrive later are caught by watchForNewerSchema.
+  const newerAtOpen = useMemo(() => isNewerThanClient(ydoc, ydoc.getXmlFragment(BODY_FRAGMENT)), [ydoc]);
+  const frozen = outdated || newerDoc === ydoc || newerAtOpen;
 
   useEffect(() => {
     const mount = mountRef.current;
@@ -62,6 +67,11 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
     };
     let v: EditorView;
     let stop: () => void;
+    if (!frozen && isNewerThanClient(ydoc, body)) {
+      // Content from a newer version arrived between the render and now: the binding must never see it.
+      setNewerDoc(ydoc);
+      return;
+    }
     if (frozen) {
       const render = () => readOnlyState(readOnlyBody(body, schema));
       v = new EditorView(mount, {
@@ -134,14 +144,17 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
     setBubble(link && wrapper && view ? { href: link.href, anchor: anchorBelow(view, link.from, wrapper, 360) } : undefined);
   }, [view, state, focused, readOnly, frozen, linkAnchor]);
 
-  ui.current = {
-    openLinkEditor: () => {
-      const wrapper = wrapperRef.current;
-      if (!view || !wrapper || readOnlyRef.current) return;
-      setLinkAnchor(anchorBelow(view, view.state.selection.from, wrapper, 380));
-    },
-    focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
-  };
+  // What the keymap asks of the surrounding UI, refreshed after every render (read at key press).
+  useLayoutEffect(() => {
+    ui.current = {
+      openLinkEditor: () => {
+        const wrapper = wrapperRef.current;
+        if (!view || !wrapper || readOnlyRef.current) return;
+        setLinkAnchor(anchorBelow(view, view.state.selection.from, wrapper, 380));
+      },
+      focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
+    };
+  });
 
   return (
     <div className="editor-shell">

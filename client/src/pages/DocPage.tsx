@@ -80,15 +80,23 @@ export function DocPage() {
   if (!colors.has(me.id)) colors.set(me.id, me.color);
   const title = meta.status === "ready" ? meta.doc.title || UNTITLED : meta.status === "offline" ? "Offline copy" : "";
 
+  // The browser tab shows the document's title (and stops showing it once the page is left).
   useEffect(() => {
-    if (title) document.title = `${title} — Confer`;
+    if (!title) return;
+    document.title = `${title} — Confer`;
+    return () => {
+      document.title = "Confer";
+    };
   }, [title]);
 
-  // Someone renamed the document while it is open here.
+  // Someone renamed the document while it is open here: adopt the new title once, when it arrives
+  // (adjusting state during render, as React recommends over an effect).
   const liveTitle = collab.liveTitle;
-  useEffect(() => {
-    if (liveTitle !== undefined) setMeta((m) => (m.status === "ready" ? { ...m, doc: { ...m.doc, title: liveTitle } } : m));
-  }, [liveTitle]);
+  const [seenLiveTitle, setSeenLiveTitle] = useState(liveTitle);
+  if (liveTitle !== seenLiveTitle) {
+    setSeenLiveTitle(liveTitle);
+    if (liveTitle !== undefined && meta.status === "ready") setMeta({ ...meta, doc: { ...meta.doc, title: liveTitle } });
+  }
 
   useEffect(() => {
     if (!collab.session) return;
@@ -97,6 +105,21 @@ export function DocPage() {
       delete window.__confer;
     };
   }, [collab.session, view]);
+
+  // Opened from this device's copy while offline: once the server is back, read the document's
+  // details again, so the title can be edited and Share shows without a reload.
+  const backOnline = meta.status === "offline" && collab.status.tone === "ok";
+  useEffect(() => {
+    if (!backOnline) return;
+    let cancelled = false;
+    getDoc(id).then(
+      (doc) => !cancelled && setMeta({ status: "ready", doc }),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [backOnline, id]);
 
   if (meta.status === "loading") return <FullPageMessage title="Opening document…" busy />;
 
@@ -143,7 +166,8 @@ export function DocPage() {
         }}
         users={users}
         status={enabled ? collab.status : undefined}
-        share={canShare ? { open: shareOpen, onToggle: () => (shareOpen ? closeShare() : setShareOpen(true)), buttonRef: shareButton } : undefined}
+        share={canShare ? { open: shareOpen, onToggle: () => (shareOpen ? closeShare() : setShareOpen(true)) } : undefined}
+        shareButtonRef={shareButton}
       />
       <div className="doc-workspace">
         <div className="doc-content">

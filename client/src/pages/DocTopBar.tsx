@@ -15,11 +15,13 @@ interface DocTopBarProps {
   users: PresentUser[];
   status: ConnectionStatus | undefined;
   /** The share panel's toggle; absent when sharing cannot be shown (offline copy, no access). */
-  share?: { open: boolean; onToggle(): void; buttonRef: Ref<HTMLButtonElement> };
+  share?: { open: boolean; onToggle(): void };
+  /** The Share button, for returning focus to it when the panel closes. */
+  shareButtonRef?: Ref<HTMLButtonElement>;
 }
 
 /** The document page's slim top bar: back, title in place, who is here, connection status, Share. */
-export function DocTopBar({ docId, title, canRename, onRenamed, users, status, share }: DocTopBarProps) {
+export function DocTopBar({ docId, title, canRename, onRenamed, users, status, share, shareButtonRef }: DocTopBarProps) {
   return (
     <header className="topbar doc-topbar">
       <Link to="/" className="icon-button" aria-label="All documents" title="All documents">
@@ -31,7 +33,7 @@ export function DocTopBar({ docId, title, canRename, onRenamed, users, status, s
       {status && <StatusPill status={status} />}
       {share && (
         <button
-          ref={share.buttonRef}
+          ref={shareButtonRef}
           type="button"
           className={`button small${share.open ? "" : " primary"}`}
           aria-expanded={share.open}

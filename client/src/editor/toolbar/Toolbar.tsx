@@ -1,4 +1,4 @@
-import { Fragment, useRef, useState, type KeyboardEvent, type ReactNode, type Ref } from "react";
+import { Fragment, useState, type KeyboardEvent, type ReactNode, type Ref } from "react";
 import type { EditorState } from "prosemirror-state";
 import type { EditorView } from "prosemirror-view";
 import { ariaKeys, formatKeys } from "../shortcuts.ts";
@@ -21,7 +21,6 @@ interface ToolbarProps {
  */
 export function Toolbar({ view, state, disabled, onLink, trailing, containerRef }: ToolbarProps) {
   const [focusIndex, setFocusIndex] = useState(0);
-  const ownRef = useRef<HTMLDivElement | null>(null);
 
   const run = (item: ToolbarItem) => {
     if (item.command === "link") return onLink();
@@ -30,7 +29,7 @@ export function Toolbar({ view, state, disabled, onLink, trailing, containerRef 
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const buttons = [...(ownRef.current?.querySelectorAll<HTMLButtonElement>("button[data-roving]:not(:disabled)") ?? [])];
+    const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>("button[data-roving]:not(:disabled)")];
     const current = buttons.indexOf(document.activeElement as HTMLButtonElement);
     if (current < 0) return;
     let next = current;
@@ -66,11 +65,7 @@ export function Toolbar({ view, state, disabled, onLink, trailing, containerRef 
       aria-disabled={disabled || undefined}
       className="toolbar"
       onKeyDown={onKeyDown}
-      ref={(el) => {
-        ownRef.current = el;
-        if (typeof containerRef === "function") containerRef(el);
-        else if (containerRef) containerRef.current = el;
-      }}
+      ref={containerRef}
     >
       {items.map((group, g) => (
         <Fragment key={g}>

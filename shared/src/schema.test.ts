@@ -1,0 +1,52 @@
+import { expect, test } from "vitest";
+import { DOMSerializer } from "prosemirror-model";
+import { BODY_FRAGMENT, schema, type MarkName, type NodeName } from "./index.ts";
+
+const { nodes, marks } = schema;
+
+test("the schema has exactly the node and mark types the editor and the server agree on", () => {
+  // Adding one is a schema change: bump SCHEMA_VERSION (shared/src/schemaVersion.ts) with it.
+  const nodeNames: NodeName[] = ["blockquote", "bullet_list", "code_block", "doc", "hard_break", "heading", "horizontal_rule", "list_item", "ordered_list", "paragraph", "task_item", "task_list", "text"];
+  const markNames: MarkName[] = ["code", "em", "link", "strike", "strong"];
+  expect(Object.keys(schema.nodes).sort()).toEqual(nodeNames.sort());
+  expect(Object.keys(schema.marks).sort()).toEqual(markNames.sort());
+  expect(BODY_FRAGMENT).toBe("prosemirror");
+});
+
+test("a document of every block type is valid and round-trips through JSON", () => {
+  const p = (text: string) => nodes.paragraph.create(null, schema.text(text));
+  const doc = nodes.doc.create(null, [
+    nodes.heading.create({ level: 2 }, schema.text("Title")),
+    nodes.paragraph.create(null, [schema.text("bold", [marks.strong.create()]), schema.text(" link", [marks.link.create({ href: "https://example.com/" })])]),
+    nodes.blockquote.create(null, [p("quote")]),
+    nodes.code_block.create(null, schema.text("x = 1")),
+    nodes.horizontal_rule.create(),
+    nodes.bullet_list.create(null, [nodes.list_item.create(null, [p("a")])]),
+    nodes.ordered_list.create({ order: 3 }, [nodes.list_item.create(null, [p("c")])]),
+    nodes.task_list.create(null, [nodes.task_item.create({ checked: true }, [p("done")])]),
+  ]);
+  doc.check();
+  expect(schema.nodeFromJSON(doc.toJSON()).eq(doc)).toBe(true);
+});
+
+test("invalid content and attributes are refused", () => {
+  expect(() => nodes.bullet_list.create(null, [nodes.paragraph.create()]).check()).toThrow();
+  expect(() => nodes.code_block.create(null, schema.text("x", [marks.strong.create()])).check()).toThrow();
+  expect(() => nodes.heading.create({ level: "2" })).toThrow();
+  expect(() => nodes.task_item.create({ checked: "yes" }, [nodes.paragraph.create()])).toThrow();
+});
+
+test("a link renders only safe addresses, and always opens apart from the page", () => {
+  const spec = marks.link.spec.toDOM!;
+  const bad = spec(marks.link.create({ href: "javascript:alert(1)" }), true) as [string, Record<string, string>];
+  expect(bad[1].href).toBe("#");
+  const good = spec(marks.link.create({ href: "https://example.com/" }), true) as [string, Record<string, string>];
+  expect(good[1]).toMatchObject({ href: "https://example.com/", rel: "noopener noreferrer nofollow", target: "_blank" });
+});
+
+test("headings render as h1–h3 whatever level is stored", () => {
+  const toDOM = nodes.heading.spec.toDOM!;
+  expect((toDOM(nodes.heading.create({ level: 6 })) as [string])[0]).toBe("h3");
+  expect((toDOM(nodes.heading.create({ level: 0 })) as [string])[0]).toBe("h1");
+  expect(DOMSerializer.fromSchema(schema)).toBeTruthy();
+});
