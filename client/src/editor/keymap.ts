@@ -3,7 +3,7 @@ import { baseKeymap, chainCommands, exitCode, newlineInCode, setBlockType } from
 import { undoInputRule } from "prosemirror-inputrules";
 import type { Command, Plugin } from "prosemirror-state";
 import { redoCommand, undoCommand } from "y-prosemirror";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 import { KEYS } from "./shortcuts.ts";
 import { liftAnyListItem, markCommand, sinkAnyListItem, splitAnyListItem, toggleTaskChecked } from "./commands.ts";
 

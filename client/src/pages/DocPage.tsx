@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import type { EditorView } from "prosemirror-view";
-import { clearDocument } from "y-indexeddb";
-import { localCopyName } from "../collab/localCopies.ts";
+import { forgetLocalCopy } from "../collab/localCopies.ts";
 import { CloseCodes, UNTITLED, type DocSummary } from "@confer/shared";
 import { ApiRequestError, getDoc, messageOf } from "../api/index.ts";
 import { useAuth, useMe } from "../auth/AuthContext.tsx";
@@ -50,7 +49,7 @@ export function DocPage() {
         if (err instanceof ApiRequestError && err.status === 401) return refresh();
         if (err instanceof ApiRequestError && err.status === 404) {
           // No access (or deleted): this device must not keep a copy either.
-          void clearDocument(localCopyName(me.id, id));
+          void forgetLocalCopy(me.id, id);
           return setMeta({ status: "missing", message: err.message });
         }
         setMeta({ status: "error", message: messageOf(err) });
@@ -62,7 +61,7 @@ export function DocPage() {
   }, [id, me.id, refresh]);
 
   const enabled = meta.status === "ready" || meta.status === "offline";
-  const collab = useCollab(id, me, enabled, meta.status === "offline");
+  const collab = useCollab(id, me, enabled, meta.status === "offline", meta.status === "ready" ? meta.doc.role : undefined);
   const presence = usePresence(collab.session?.provider.awareness);
   // Poll while the share panel is open so "online" stays true; otherwise read once (and after role changes).
   const canShare = meta.status === "ready" && !collab.finalClose;
@@ -101,8 +100,8 @@ export function DocPage() {
   if (meta.status === "loading") return <FullPageMessage title="Opening document…" busy />;
 
   // The socket's live notice wins over the role read at page load (it follows role changes).
-  const viewerRole = collab.access ? collab.access.readOnly : meta.status === "ready" && meta.doc.role === "viewer";
-  const readOnly = viewerRole || !!collab.finalClose;
+  const viewerRole = !!collab.role?.readOnly;
+  const readOnly = !collab.canEdit;
   const canRename = meta.status === "ready" && !viewerRole && !collab.finalClose;
   const connected = collab.status.tone === "ok";
   const role = collab.access?.role ?? (meta.status === "ready" ? meta.doc.role : "viewer");
@@ -120,6 +119,8 @@ export function DocPage() {
         <Link to="/">Back to documents</Link>
       )}
     </DocNotice>
+  ) : !collab.roleKnown ? (
+    <DocNotice tone="info">This device does not know your role in this document yet, so it opens read-only. Editing turns on once Confer reaches the server.</DocNotice>
   ) : viewerRole ? (
     <DocNotice tone="info">You can view this document. Only its editors can change it.</DocNotice>
   ) : collab.transientReason && !connected ? (

@@ -20,7 +20,7 @@ import {
   Undo2,
 } from "lucide-react";
 import { redoCommand, undoCommand } from "y-prosemirror";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 import { KEYS } from "../shortcuts.ts";
 import {
   findAncestor,
