@@ -37,6 +37,7 @@ export function DocPage() {
   const [meta, setMeta] = useState<Meta>({ status: "loading" });
   const [view, setView] = useState<EditorView>();
   const [shareOpen, setShareOpen] = useState(false);
+  const [metaAttempt, setMetaAttempt] = useState(0);
   const shareButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
@@ -58,11 +59,16 @@ export function DocPage() {
     return () => {
       cancelled = true;
     };
-  }, [id, me.id, refresh]);
+  }, [id, me.id, refresh, metaAttempt]);
 
   const enabled = meta.status === "ready" || meta.status === "offline";
   const collab = useCollab(id, me, enabled, meta.status === "offline", meta.status === "ready" ? meta.doc.role : undefined);
   const presence = usePresence(collab.session?.provider.awareness);
+  // Opened offline: read the metadata again once the server is reachable (nothing caches it).
+  const reachable = collab.status.tone === "ok";
+  useEffect(() => {
+    if (reachable && meta.status === "offline") setMetaAttempt((n) => n + 1);
+  }, [reachable, meta.status]);
   // Poll while the share panel is open so "online" stays true; otherwise read once (and after role changes).
   const canShare = meta.status === "ready" && !collab.finalClose;
   const members = useMembers(id, canShare, shareOpen ? 5000 : undefined);
