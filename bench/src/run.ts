@@ -1,5 +1,5 @@
 // `pnpm bench`: Confer's benchmarks, printed as tables. Not part of the test suite.
-// Select sections with BENCH_ONLY=trace,longlog,fanout,idle (default: all); BENCH_PROF=confer
+// Select sections with BENCH_ONLY=bundle,trace,longlog,fanout,idle (default: all); BENCH_PROF=confer
 // writes CPU profiles of the Confer server children to bench/profiles/.
 import os from "node:os";
 import { killAllChildren } from "./lib/Child.ts";
@@ -10,9 +10,10 @@ import { runTraceReplay } from "./benchmarks/traceReplay.ts";
 import { runLongLog } from "./benchmarks/longLog.ts";
 import { runFanout } from "./benchmarks/fanout.ts";
 import { runIdleMemory } from "./benchmarks/idleMemory.ts";
+import { runBundleSize } from "./benchmarks/bundleSize.ts";
 import { printTargets, type RunResults } from "./benchmarks/targets.ts";
 
-const SECTIONS = ["trace", "longlog", "fanout", "idle"] as const;
+const SECTIONS = ["bundle", "trace", "longlog", "fanout", "idle"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Set<Section> {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
 
   const sections = selected();
   const results: RunResults = {};
+  if (sections.has("bundle")) results.bundle = runBundleSize();
   if (sections.has("trace")) results.traces = await runTraceReplay();
   if (sections.has("longlog")) await runLongLog();
   if (sections.has("fanout")) results.fanout = await runFanout();

@@ -1,6 +1,7 @@
 import { ms, printTable, ratio, bytes } from "../lib/format.ts";
 import type { FanoutResults, FanoutScenario } from "./fanout.ts";
 import type { IdleMemoryResult } from "./idleMemory.ts";
+import { LIGHT_PAGE_TARGET, type BundleResult } from "./bundleSize.ts";
 import type { TraceResult } from "./traceReplay.ts";
 import type { ServerKind } from "../lib/serverKinds.ts";
 
@@ -9,6 +10,7 @@ export interface RunResults {
   traces?: TraceResult[];
   fanout?: { scenario: FanoutScenario; results: FanoutResults }[];
   idle?: Partial<Record<ServerKind, IdleMemoryResult | { error: string }>>;
+  bundle?: BundleResult;
 }
 
 const ok = (met: boolean | undefined) => (met === undefined ? "–" : met ? "met" : "MISSED");
@@ -42,6 +44,11 @@ export function printTargets(r: RunResults): void {
     rows.push(["memory per loaded idle small document < 50 kB (no connection)", `${bytes(idle.idle.heap)} heap`, ok(idle.idle.heap < 50_000)]);
     rows.push(["memory per loaded small document < 50 kB (with its idle connection)", `${bytes(idle.connected.heap)} heap`, ok(idle.connected.heap < 50_000)]);
     rows.push(["idle documents unloaded", `${idle.later.loaded} of ${idle.docs} still loaded after ${ms(idle.later.afterMs)}`, ok(idle.later.loaded === 0)]);
+  }
+  for (const page of r.bundle?.pages ?? []) {
+    if (page.route === "/d/:id") continue;
+    const total = page.js + page.css;
+    rows.push([`${page.name} page < ${bytes(LIGHT_PAGE_TARGET)} gzipped (JS + CSS)`, bytes(total), ok(total < LIGHT_PAGE_TARGET)]);
   }
   printTable("Targets (Confer)", ["target", "measured", "verdict"], rows);
 }
