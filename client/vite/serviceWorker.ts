@@ -23,6 +23,12 @@ export function buildFiles(manifest: Record<string, ManifestChunk>): string[] {
   return [...files].map((f) => `/${f}`).sort();
 }
 
+/** The service worker source with this build's version and precache list written in. */
+export function fillServiceWorker(template: string, build: { version: string; precache: string[] }): string {
+  if (!PLACEHOLDER.test(template)) throw new Error("The service worker source has lost its build placeholder.");
+  return template.replace(PLACEHOLDER, () => JSON.stringify(build));
+}
+
 /**
  * Writes `dist/sw.js` from `src/pwa/sw.js` after the build, with the precache list taken from the
  * manifest and a version derived from it: a new build is a new service worker, whose cache replaces
@@ -43,7 +49,6 @@ export function serviceWorker(source: string): Plugin {
         const manifestPath = path.join(outDir, ".vite", "manifest.json");
         const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Record<string, ManifestChunk>;
         const template = fs.readFileSync(source, "utf8");
-        if (!PLACEHOLDER.test(template)) throw new Error(`${source} has no build placeholder.`);
         const precache = ["/index.html", "/favicon.svg", ...buildFiles(manifest)];
         const version = createHash("sha256")
           .update(JSON.stringify(precache))
@@ -51,8 +56,7 @@ export function serviceWorker(source: string): Plugin {
           .update(fs.readFileSync(path.join(outDir, "index.html")))
           .digest("hex")
           .slice(0, 12);
-        const build = JSON.stringify({ version, precache });
-        fs.writeFileSync(path.join(outDir, "sw.js"), template.replace(PLACEHOLDER, () => build));
+        fs.writeFileSync(path.join(outDir, "sw.js"), fillServiceWorker(template, { version, precache }));
       },
     },
   };
