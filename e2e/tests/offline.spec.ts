@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { test, expect, person, signUp, snap } from "./fixtures.ts";
 import { cachedPaths, serviceWorkerReady } from "./device.ts";

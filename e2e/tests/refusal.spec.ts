@@ -10,7 +10,9 @@ import { UpgradeGate } from "./upgradeGate.ts";
 /** Whether the page's provider has stopped for good: not connecting and not going to. */
 function providerStopped(page: Page): Promise<boolean> {
   return page.evaluate(() => {
-    const p = window.__confer?.provider as { shouldConnect: boolean; ws: unknown } | undefined;
+    // The document page's debug handle (window.__confer) holds its provider.
+    const handle = (window as unknown as { __confer?: { provider: { shouldConnect: boolean; ws: unknown } } }).__confer;
+    const p = handle?.provider;
     return !!p && p.shouldConnect === false && p.ws === null;
   });
 }
