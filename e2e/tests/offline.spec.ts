@@ -128,3 +128,23 @@ test("a viewer opening a document offline, before this device knows their role, 
   await ctxF.close();
   await ctxG.close();
 });
+
+test("a page whose code cannot load (offline, nothing stored yet) says so and offers Reload", async ({ browser, baseURL }) => {
+  // No service worker, and the document page's code never fetched in this browser.
+  const ctx = await browser.newContext({ baseURL, serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  await signUp(page, person("Hugo", "Acme"));
+  const created = await ctx.request.post("/api/docs", { data: { title: "Never opened here" }, headers: { Origin: baseURL! } });
+  expect(created.status()).toBe(201);
+  await page.reload();
+  await expect(page.getByRole("link", { name: "Never opened here" })).toBeVisible();
+
+  await ctx.setOffline(true);
+  await page.getByRole("link", { name: "Never opened here" }).click();
+  await expect(page.getByRole("heading", { name: "This page couldn't load" })).toBeVisible();
+  await snap(page, "27-page-code-could-not-load");
+  await ctx.setOffline(false);
+  await page.getByRole("button", { name: "Reload" }).click();
+  await expect(page.getByTestId("connection-status")).toContainText("Connected");
+  await ctx.close();
+});
