@@ -99,9 +99,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const userId = current.status === "signed-in" ? current.me.id : readLastMe()?.id;
     // Other tabs leave this person's documents first, so their copies are closed and can be deleted.
     if (userId) tellOtherTabs({ type: "signed-out", userId });
-    await forgetPersonHere(userId);
-    setState({ status: "signed-out" });
-    void endServerSession();
+    try {
+      await forgetPersonHere(userId);
+    } finally {
+      // Whatever the device could not clear (it reports nothing it did not do), this person is signed out here.
+      setState({ status: "signed-out" });
+      void endServerSession();
+    }
   }, []);
 
   const refresh = useCallback(() => setAttempt((n) => n + 1), []);
