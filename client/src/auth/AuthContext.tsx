@@ -102,7 +102,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await forgetPersonHere(userId);
     } finally {
-      // Whatever the device could not clear (it reports nothing it did not do), this person is signed out here.
+      // Even if clearing stopped part-way, this person is signed out here; unfinished deletions are retried at next start.
       setState({ status: "signed-out" });
       void endServerSession();
     }
