@@ -8,6 +8,7 @@ export default defineConfig({
       "shared/src/**/*.test.ts",
       "client/src/**/*.test.ts",
       "client/src/**/*.test.tsx",
+      "client/vite/**/*.test.ts",
       "server/src/**/*.test.ts",
       "server/tests/**/*.test.ts",
       "testing/*/src/**/*.test.ts",

@@ -1,5 +1,6 @@
 import * as Y from "yjs";
-import { BODY_FRAGMENT, META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY } from "@confer/shared";
+import { META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY } from "@confer/shared";
+import { BODY_FRAGMENT } from "@confer/shared/schema";
 import { test, expect, person, signUp, snap } from "./fixtures.ts";
 import { stockClient, until } from "./stockClient.ts";
 

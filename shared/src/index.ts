@@ -1,4 +1,5 @@
-export * from "./schema.ts";
+// The ProseMirror schema is not re-exported here: it pulls prosemirror-model into every page that
+// imports a contract. Import it from "@confer/shared/schema" (the editor and the server's writers).
 export * from "./closeCodes.ts";
 export * from "./roles.ts";
 export * from "./contracts.ts";

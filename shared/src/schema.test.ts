@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { DOMSerializer } from "prosemirror-model";
-import { BODY_FRAGMENT, schema, type MarkName, type NodeName } from "./index.ts";
+import { BODY_FRAGMENT, schema, type MarkName, type NodeName } from "./schema.ts";
 
 const { nodes, marks } = schema;
 

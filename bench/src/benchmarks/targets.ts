@@ -2,6 +2,7 @@ import { ms, printTable, ratio, bytes } from "../lib/format.ts";
 import type { FanoutResults, FanoutScenario } from "./fanout.ts";
 import type { IdleMemoryResult } from "./idleMemory.ts";
 import type { MeetingsResult } from "./meetings.ts";
+import { LIGHT_PAGE_TARGET, type BundleResult } from "./bundleSize.ts";
 import type { TraceResult } from "./traceReplay.ts";
 import { SERVER_TITLES, type ServerKind } from "../lib/serverKinds.ts";
 
@@ -11,6 +12,7 @@ export interface RunResults {
   fanout?: { scenario: FanoutScenario; results: FanoutResults }[];
   idle?: Partial<Record<ServerKind, IdleMemoryResult | { error: string }>>;
   meetings?: MeetingsResult;
+  bundle?: BundleResult;
 }
 
 const ok = (met: boolean | undefined) => (met === undefined ? "–" : met ? "met" : "MISSED");
@@ -53,6 +55,11 @@ export function printTargets(r: RunResults): void {
     rows.push([`Start meeting → live notice on ${r.meetings.pages} pages: p99 < 1 s`, ms(r.meetings.notice.p99), ok(r.meetings.notice.p99 < 1000)]);
     const t = r.meetings.tokenServer;
     rows.push(["token request, server time < 5 ms (median)", `${ms(t.p50)} (p99 ${ms(t.p99)})`, ok(t.p50 < 5)]);
+  }
+  for (const page of r.bundle?.pages ?? []) {
+    if (page.route === "/d/:id") continue;
+    const total = page.js + page.css;
+    rows.push([`${page.name} page < ${bytes(LIGHT_PAGE_TARGET)} gzipped (JS + CSS)`, bytes(total), ok(total < LIGHT_PAGE_TARGET)]);
   }
   printTable("Targets (Confer)", ["target", "measured", "verdict"], rows);
 }

@@ -1,9 +1,9 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Me } from "@confer/shared";
-import { ApiRequestError, fetchMe, logout } from "../api/index.ts";
-import { clearOfflineCaches } from "../pwa/caches.ts";
-import { forgetAllLocalCopies } from "../collab/localCopies.ts";
+import { ApiRequestError, fetchMe } from "../api/index.ts";
 import { readLastMe, writeLastMe } from "./lastMe.ts";
+import { clearLogoutPending, endServerSession, forgetPersonHere, logoutPending } from "./signOut.ts";
+import { onTabMessage, tellOtherTabs } from "./tabChannel.ts";
 
 /** Where the app stands on who is signed in. */
 export type AuthState =
@@ -17,7 +17,10 @@ interface AuthContextValue {
   state: AuthState;
   /** Records a successful sign-in or sign-up. */
   signedIn(me: Me): void;
-  /** Signs out on the server and forgets this person's offline copies of pages and lists. */
+  /**
+   * Signs out: forgets this person's data on this device first (always, also offline), then ends
+   * the session on the server, retrying later when it cannot be reached. Never rejects.
+   */
   signOut(): Promise<void>;
   /** Asks the server again who is signed in. */
   refresh(): void;
@@ -29,9 +32,17 @@ const AuthContext = createContext<AuthContextValue | undefined>(undefined);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: "loading" });
   const [attempt, setAttempt] = useState(0);
+  const stateRef = useRef(state);
+  stateRef.current = state;
 
   useEffect(() => {
     let cancelled = false;
+    if (logoutPending()) {
+      // Signed out here while the server could not hear it: stay signed out, and tell it now.
+      setState({ status: "signed-out" });
+      void endServerSession();
+      return;
+    }
     fetchMe().then(
       (me) => {
         if (cancelled) return;
@@ -41,6 +52,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       (err: unknown) => {
         if (cancelled) return;
         if (err instanceof ApiRequestError && err.status === 401) {
+          // The session ended (expired, or signed out elsewhere). Offline copies stay: they may
+          // hold unsynced edits, which sync once this person signs in again.
           writeLastMe(undefined);
           setState({ status: "signed-out" });
           return;
@@ -55,16 +68,44 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [attempt]);
 
+  // A sign-out the server has not confirmed is retried whenever the browser is back online.
+  useEffect(() => {
+    const retry = () => {
+      if (stateRef.current.status === "signed-out") void endServerSession();
+    };
+    window.addEventListener("online", retry);
+    return () => window.removeEventListener("online", retry);
+  }, []);
+
+  // Other tabs of this browser: a sign-out there signs out here too (and closes this tab's copies).
+  useEffect(
+    () =>
+      onTabMessage((message) => {
+        if (message.type === "signed-out") setState({ status: "signed-out" });
+        else if (message.type === "signed-in" && stateRef.current.status !== "signed-in") setAttempt((n) => n + 1);
+      }),
+    [],
+  );
+
   const signedIn = useCallback((me: Me) => {
+    clearLogoutPending();
     writeLastMe(me);
     setState({ status: "signed-in", me, offline: false });
+    tellOtherTabs({ type: "signed-in", userId: me.id });
   }, []);
 
   const signOut = useCallback(async () => {
-    await logout();
-    writeLastMe(undefined);
-    await Promise.all([clearOfflineCaches(), forgetAllLocalCopies()]);
-    setState({ status: "signed-out" });
+    const current = stateRef.current;
+    const userId = current.status === "signed-in" ? current.me.id : readLastMe()?.id;
+    // Other tabs leave this person's documents first, so their copies are closed and can be deleted.
+    if (userId) tellOtherTabs({ type: "signed-out", userId });
+    try {
+      await forgetPersonHere(userId);
+    } finally {
+      // Even if clearing stopped part-way, this person is signed out here; unfinished deletions are retried at next start.
+      setState({ status: "signed-out" });
+      void endServerSession();
+    }
   }, []);
 
   const refresh = useCallback(() => setAttempt((n) => n + 1), []);

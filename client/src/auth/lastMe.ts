@@ -23,3 +23,11 @@ export function writeLastMe(me: Me | undefined): void {
     // Storage can be full or disabled; offline sign-in memory is a convenience only.
   }
 }
+
+/**
+ * Whether `userId` is still the person signed in on this device. Late answers (a list, a role, an
+ * offline count) check this before writing, so nothing of theirs is written back after a sign-out.
+ */
+export function isCurrentPerson(userId: string): boolean {
+  return readLastMe()?.id === userId;
+}

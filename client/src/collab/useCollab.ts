@@ -1,23 +1,45 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
-import { closeEventFor, CloseCodes, NOTICE_MESSAGE, readNotice, SCHEMA_VERSION, SCHEMA_VERSION_PARAM, type CloseEvent, type Me, type Role } from "@confer/shared";
+import { closeEventFor, CloseCodes, NOTICE_MESSAGE, readNotice, roleRank, SCHEMA_VERSION, SCHEMA_VERSION_PARAM, type CloseEvent, type Me, type Role } from "@confer/shared";
+import { onTabMessage } from "../auth/tabChannel.ts";
+import { forgetDocMeta, lastKnownRole, rememberRole } from "../pwa/lastKnownDocs.ts";
 import { describeConnection, type ConnectionStatus } from "./status.ts";
 import { readUnsynced, writeUnsynced } from "./unsynced.ts";
-import { localCopyName } from "./localCopies.ts";
+import { forgetLocalCopy, localCopyName, registerLocalCopy } from "./localCopies.ts";
+import { checkRefusal } from "./refusal.ts";
 
 /** After this long without a connection we say "Offline" instead of "Reconnecting…". */
 const OFFLINE_AFTER_MS = 4000;
 
+/** At most one "why could the socket not open?" question to the REST API per this long. */
+const CHECK_REFUSAL_EVERY_MS = 5000;
+
 /** Closes after which this device must not keep its copy of the document. */
 const FORGET_ON: readonly number[] = [CloseCodes.Forbidden.code, CloseCodes.AccessRevoked.code, CloseCodes.NotFound.code];
+
+/** Shown when another tab removed this document's copy from the device (signed out or deleted it there). */
+export const COPY_REMOVED: CloseEvent = {
+  code: 0,
+  reason: "This document was closed here because another tab removed its copy from this device.",
+  final: true,
+};
 
 /** The live parts of an open document. */
 export interface CollabSession {
   ydoc: Y.Doc;
   provider: WebsocketProvider;
   persistence: IndexeddbPersistence;
+}
+
+/** This person's role in the open document, and where we learnt it. */
+export interface KnownRole {
+  role: Role;
+  /** Whether the server treats this role as read-only (its updates are dropped). */
+  readOnly: boolean;
+  /** `live`: the sync socket said so; `server`: the REST API did; `last-known`: remembered on this device. */
+  source: "live" | "server" | "last-known";
 }
 
 /** What the document page shows about syncing. */
@@ -34,6 +56,16 @@ export interface CollabState {
   access: { role: Role; readOnly: boolean; outdated?: boolean } | undefined;
   /** The title as last announced by the server (someone renamed the document while it was open). */
   liveTitle: string | undefined;
+  /** The person's role as best known now (live, from the server, or last seen on this device). */
+  role: KnownRole | undefined;
+  /**
+   * Whether the role is known at all. Until it is (offline, never opened here before), the editor
+   * must be read-only: a viewer's offline edits would be dropped by the server and their copy would
+   * differ from everyone's for good.
+   */
+  roleKnown: boolean;
+  /** Whether the person may type: role known and not read-only, and syncing has not stopped for good. */
+  canEdit: boolean;
 }
 
 /** The WebSocket origin of this page: ws://host or wss://host. */
@@ -41,23 +73,27 @@ export function wsOrigin(): string {
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 }
 
+const isReadOnlyRole = (role: Role) => roleRank(role) < roleRank("editor");
+
 /**
  * Opens a document for collaboration: a Y.Doc kept on this device (IndexedDB) and synced with the
  * server (y-websocket), with the connection's state in words. `startOffline` says the server was
- * already unreachable, so the page says "Offline" at once rather than "Connecting…".
+ * already unreachable, so the page says "Offline" at once rather than "Connecting…". `knownRole` is
+ * the role the page read from the server's metadata, when it could.
  */
-export function useCollab(docId: string, me: Me, enabled: boolean, startOffline: boolean): CollabState {
+export function useCollab(docId: string, me: Me, enabled: boolean, startOffline: boolean, knownRole?: Role): CollabState {
   const [session, setSession] = useState<CollabSession>();
   const [socket, setSocket] = useState<"connecting" | "connected" | "disconnected">("connecting");
   const [synced, setSynced] = useState(false);
   const [everConnected, setEverConnected] = useState(false);
   const [waitedLong, setWaitedLong] = useState(startOffline);
   const [online, setOnline] = useState(() => navigator.onLine);
-  const [unsynced, setUnsynced] = useState(() => readUnsynced(docId));
+  const [unsynced, setUnsynced] = useState(() => readUnsynced(me.id, docId));
   const [finalClose, setFinalClose] = useState<CloseEvent>();
   const [transientReason, setTransientReason] = useState<string>();
   const [localLoaded, setLocalLoaded] = useState(false);
   const [access, setAccess] = useState<{ role: Role; readOnly: boolean; outdated?: boolean }>();
+  const [checkedRole, setCheckedRole] = useState<Role>();
   const [liveTitle, setLiveTitle] = useState<string>();
 
   useEffect(() => {
@@ -73,7 +109,9 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
   useEffect(() => {
     if (!enabled) return;
     const ydoc = new Y.Doc();
-    const persistence = new IndexeddbPersistence(localCopyName(me.id, docId), ydoc);
+    const copyName = localCopyName(me.id, docId);
+    registerLocalCopy(me.id, docId);
+    const persistence = new IndexeddbPersistence(copyName, ydoc);
     // `notices=1` asks the server for Confer's access notices (role changes) on the same socket;
     // `schema` announces this page's schema version, so the server keeps an outdated page read-only.
     const params = { notices: "1", [SCHEMA_VERSION_PARAM]: String(SCHEMA_VERSION) };
@@ -88,8 +126,10 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
       }
       else if (notice?.type === "title") setLiveTitle(notice.title);
     };
+    let disposed = false;
     let forgotten = false;
-    let count = readUnsynced(docId);
+    let closedForGood = false;
+    let count = readUnsynced(me.id, docId);
     let offlineTimer: ReturnType<typeof setTimeout> | undefined;
     const armOfflineTimer = () => {
       clearTimeout(offlineTimer);
@@ -100,10 +140,54 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
     provider.awareness.setLocalStateField("user", { id: me.id, name: me.name, company: me.company, color: me.color, external: false });
     void persistence.whenSynced.then(() => setLocalLoaded(true));
 
+    /** Stops syncing for good and shows why; `forget` also removes this device's copy. */
+    const stop = (close: CloseEvent, forget: boolean) => {
+      if (closedForGood) return;
+      closedForGood = true;
+      provider.disconnect();
+      clearTimeout(offlineTimer);
+      setFinalClose(close);
+      if (forget && !forgotten) {
+        forgotten = true;
+        forgetDocMeta(me.id, docId);
+        // Close our own connection first, or it would block the delete.
+        void persistence.destroy().then(() => forgetLocalCopy(me.id, docId));
+      }
+    };
+    /** Another tab is deleting this copy: let go of it (an open connection blocks the delete). */
+    const removedElsewhere = () => {
+      if (forgotten) return;
+      forgotten = true;
+      void persistence.destroy();
+      stop(COPY_REMOVED, false);
+    };
+    persistence._db.then(
+      (db) => db.addEventListener("versionchange", removedElsewhere),
+      () => undefined,
+    );
+    const stopListening = onTabMessage((m) => {
+      if (m.type === "close-copies" && m.names.includes(copyName)) removedElsewhere();
+    });
+
+    // A socket refused at the upgrade closes with 1006 before it opens, like a network failure.
+    // The REST API tells which it was; without this the provider would retry forever.
+    let checking = false;
+    let lastCheck = -Infinity;
+    const checkWhyRefused = async () => {
+      if (checking || closedForGood || !navigator.onLine || performance.now() - lastCheck < CHECK_REFUSAL_EVERY_MS) return;
+      checking = true;
+      lastCheck = performance.now();
+      const result = await checkRefusal(docId);
+      checking = false;
+      if (disposed) return;
+      if (result.kind === "refused") stop(result.close, FORGET_ON.includes(result.close.code));
+      else if (result.kind === "allowed") setCheckedRole(result.role);
+    };
+
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin === provider || origin === persistence || provider.wsconnected) return;
       count++;
-      writeUnsynced(docId, count);
+      writeUnsynced(me.id, docId, count);
       setUnsynced(count);
     };
     const onStatus = ({ status }: { status: "connecting" | "connected" | "disconnected" }) => {
@@ -119,32 +203,22 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
       if (!isSynced) return;
       // The handshake exchanged both sides' missing updates: our offline edits are on the server now.
       count = 0;
-      writeUnsynced(docId, 0);
+      writeUnsynced(me.id, docId, 0);
       setUnsynced(0);
       setTransientReason(undefined);
     };
     const onClose = (event: { code: number; reason: string } | null) => {
       if (!event) return;
       const known = closeEventFor(event.code);
-      if (known?.final) {
-        closedForGood = true;
-        provider.disconnect();
-        clearTimeout(offlineTimer);
-        setFinalClose(known);
-        if (FORGET_ON.includes(known.code) && !forgotten) {
-          forgotten = true;
-          writeUnsynced(docId, 0);
-          void persistence.clearData();
-        }
-        return;
-      }
+      if (known?.final) return stop(known, FORGET_ON.includes(known.code));
       const reason = known?.reason ?? event.reason;
       if (reason) setTransientReason(reason);
+      // `wsconnected` still says whether this socket had opened: it is reset after this event.
+      if (!provider.wsconnected) void checkWhyRefused();
     };
 
     // When the browser knows it is offline, stop using the socket at once: edits then count as
     // unsynced (and stay on this device) instead of going into a socket that may never deliver them.
-    let closedForGood = false;
     const onOffline = () => provider.disconnect();
     const onOnline = () => {
       if (!closedForGood) provider.connect();
@@ -159,7 +233,9 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
     setSession({ ydoc, provider, persistence });
 
     return () => {
+      disposed = true;
       clearTimeout(offlineTimer);
+      stopListening();
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);
       ydoc.off("update", onUpdate);
@@ -174,8 +250,22 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
       setSocket("connecting");
       setLocalLoaded(false);
       setAccess(undefined);
+      setCheckedRole(undefined);
     };
   }, [docId, me.id, me.name, me.company, me.color, enabled]);
+
+  // The live notice wins (it follows role changes), then what the server said, then this device's memory.
+  const fromServer = access?.role ?? knownRole ?? checkedRole;
+  const remembered = useMemo(() => (enabled ? lastKnownRole(me.id, docId) : undefined), [enabled, me.id, docId]);
+  const role = useMemo<KnownRole | undefined>(() => {
+    if (access) return { ...access, source: "live" };
+    const fresh = knownRole ?? checkedRole;
+    if (fresh) return { role: fresh, readOnly: isReadOnlyRole(fresh), source: "server" };
+    return remembered ? { role: remembered, readOnly: isReadOnlyRole(remembered), source: "last-known" } : undefined;
+  }, [access, knownRole, checkedRole, remembered]);
+  useEffect(() => {
+    if (enabled && fromServer) rememberRole(me.id, docId, fromServer);
+  }, [enabled, fromServer, me.id, docId]);
 
   const status = describeConnection({
     socket,
@@ -185,5 +275,6 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
     unsynced,
     finalClose,
   });
-  return { session, status, finalClose, transientReason, localLoaded, access, liveTitle };
+  const canEdit = !!role && !role.readOnly && !finalClose;
+  return { session, status, finalClose, transientReason, localLoaded, access, liveTitle, role, roleKnown: !!role, canEdit };
 }

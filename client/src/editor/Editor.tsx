@@ -3,7 +3,7 @@ import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import type * as Y from "yjs";
 import type { Awareness } from "y-protocols/awareness";
-import { BODY_FRAGMENT, schema } from "@confer/shared";
+import { BODY_FRAGMENT, schema } from "@confer/shared/schema";
 import { buildPlugins } from "./plugins.ts";
 import type { EditorUi } from "./keymap.ts";
 import { TaskItemView, syncTaskCheckboxes } from "./taskItemView.ts";

@@ -2,7 +2,7 @@ import { lift, setBlockType, toggleMark, wrapIn } from "prosemirror-commands";
 import { liftListItem, sinkListItem, splitListItem, wrapInList } from "prosemirror-schema-list";
 import type { Attrs, MarkType, Node as PMNode, NodeType } from "prosemirror-model";
 import type { Command, EditorState } from "prosemirror-state";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 
 const { nodes } = schema;
 const LIST_TYPES = [nodes.bullet_list, nodes.ordered_list, nodes.task_list];

@@ -2,7 +2,7 @@ import { InputRule, inputRules, textblockTypeInputRule, wrappingInputRule } from
 import { canJoin, findWrapping } from "prosemirror-transform";
 import { TextSelection, type Plugin } from "prosemirror-state";
 import type { MarkType } from "prosemirror-model";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 
 const { nodes, marks } = schema;
 

@@ -2,7 +2,7 @@ import { keymap } from "prosemirror-keymap";
 import { baseKeymap, chainCommands, exitCode, newlineInCode, setBlockType } from "prosemirror-commands";
 import { undoInputRule } from "prosemirror-inputrules";
 import type { Command, Plugin } from "prosemirror-state";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 import { KEYS } from "./shortcuts.ts";
 import { redo, undo } from "./undo.ts";
 import { liftAnyListItem, markCommand, sinkAnyListItem, splitAnyListItem, toggleTaskChecked } from "./commands.ts";

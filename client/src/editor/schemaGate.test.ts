@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, expect, test } from "vitest";
 import * as Y from "yjs";
-import { BODY_FRAGMENT, META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY, schema } from "@confer/shared";
+import { META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY } from "@confer/shared";
+import { BODY_FRAGMENT, schema } from "@confer/shared/schema";
 import { createTestEditor } from "./testView.ts";
 import { docSchemaVersion, hasUnknownContent, isNewerThanClient, watchForNewerSchema } from "./schemaGate.ts";
 import { readOnlyBody } from "./readOnlyBody.ts";

@@ -1,5 +1,6 @@
 import * as Y from "yjs";
-import { META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY, schema } from "@confer/shared";
+import { META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 
 /** The schema version `ydoc` was last written with (1 when the document does not say). */
 export function docSchemaVersion(ydoc: Y.Doc): number {

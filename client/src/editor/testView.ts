@@ -2,7 +2,7 @@ import * as Y from "yjs";
 import { Awareness } from "y-protocols/awareness";
 import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
-import { BODY_FRAGMENT, schema } from "@confer/shared";
+import { BODY_FRAGMENT, schema } from "@confer/shared/schema";
 import { buildPlugins } from "./plugins.ts";
 
 /** For unit tests (in a DOM environment): a collaborative editor view on a fresh Y.Doc, as the page builds it. */

@@ -4,7 +4,7 @@ import { TextSelection } from "prosemirror-state";
 import { yUndoPluginKey } from "y-prosemirror";
 import type * as Y from "yjs";
 import type { EditorView } from "prosemirror-view";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 import { createTestEditor } from "./testView.ts";
 import { redo, undo } from "./undo.ts";
 

@@ -2,7 +2,7 @@ import * as Y from "yjs";
 import type { Command, EditorState } from "prosemirror-state";
 import type { EditorView } from "prosemirror-view";
 import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey, yUndoPluginKey } from "y-prosemirror";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 
 /**
  * The undo manager for the document body. It differs from y-prosemirror's default in one way: an

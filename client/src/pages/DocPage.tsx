@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import type { EditorView } from "prosemirror-view";
-import { clearDocument } from "y-indexeddb";
-import { localCopyName } from "../collab/localCopies.ts";
+import { forgetLocalCopy } from "../collab/localCopies.ts";
 import { CloseCodes, UNTITLED, type DocSummary } from "@confer/shared";
 import { ApiRequestError, getDoc, messageOf } from "../api/index.ts";
 import { useAuth, useMe } from "../auth/AuthContext.tsx";
@@ -38,6 +37,7 @@ export function DocPage() {
   const [meta, setMeta] = useState<Meta>({ status: "loading" });
   const [view, setView] = useState<EditorView>();
   const [shareOpen, setShareOpen] = useState(false);
+  const [metaAttempt, setMetaAttempt] = useState(0);
   const shareButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
@@ -50,7 +50,7 @@ export function DocPage() {
         if (err instanceof ApiRequestError && err.status === 401) return refresh();
         if (err instanceof ApiRequestError && err.status === 404) {
           // No access (or deleted): this device must not keep a copy either.
-          void clearDocument(localCopyName(me.id, id));
+          void forgetLocalCopy(me.id, id);
           return setMeta({ status: "missing", message: err.message });
         }
         setMeta({ status: "error", message: messageOf(err) });
@@ -59,11 +59,18 @@ export function DocPage() {
     return () => {
       cancelled = true;
     };
-  }, [id, me.id, refresh]);
+  }, [id, me.id, refresh, metaAttempt]);
 
   const enabled = meta.status === "ready" || meta.status === "offline";
-  const collab = useCollab(id, me, enabled, meta.status === "offline");
+  const collab = useCollab(id, me, enabled, meta.status === "offline", meta.status === "ready" ? meta.doc.role : undefined);
   const presence = usePresence(collab.session?.provider.awareness);
+  // Opened offline: read the metadata again once the server is reachable (nothing caches it).
+  const reachable = collab.status.tone === "ok";
+  useEffect(() => {
+    // Reconnecting is an outside event: it starts a new fetch of the metadata, as a retry button would.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (reachable && meta.status === "offline") setMetaAttempt((n) => n + 1);
+  }, [reachable, meta.status]);
   // Poll while the share panel is open so "online" stays true; otherwise read once (and after role changes).
   const canShare = meta.status === "ready" && !collab.finalClose;
   const members = useMembers(id, canShare, shareOpen ? 5000 : undefined);
@@ -126,8 +133,8 @@ export function DocPage() {
   // The socket's live notice wins over the role read at page load (it follows role changes).
   const outdated = !!collab.access?.outdated;
   // An outdated page is read-only too, but because of its version, not its role (the editor says so).
-  const viewerRole = collab.access && !outdated ? collab.access.readOnly : meta.status === "ready" && meta.doc.role === "viewer";
-  const readOnly = viewerRole || !!collab.finalClose;
+  const viewerRole = !!collab.role?.readOnly && !outdated;
+  const readOnly = !collab.canEdit;
   const canRename = meta.status === "ready" && !viewerRole && !collab.finalClose;
   const connected = collab.status.tone === "ok";
   const role = collab.access?.role ?? (meta.status === "ready" ? meta.doc.role : "viewer");
@@ -145,6 +152,8 @@ export function DocPage() {
         <Link to="/">Back to documents</Link>
       )}
     </DocNotice>
+  ) : !collab.roleKnown ? (
+    <DocNotice tone="info">This device does not know your role in this document yet, so it opens read-only. Editing turns on once Confer reaches the server.</DocNotice>
   ) : viewerRole ? (
     <DocNotice tone="info">You can view this document. Only its editors can change it.</DocNotice>
   ) : collab.transientReason && !connected ? (

@@ -5,11 +5,19 @@ import { UNTITLED, type DocSummary } from "@confer/shared";
 import { ApiRequestError, createDoc, deleteDoc, listDocs, messageOf, renameDoc } from "../api/index.ts";
 import { useAuth, useMe } from "../auth/AuthContext.tsx";
 import { AppTopBar } from "../components/AppTopBar.tsx";
-import { useNow } from "../components/relativeTime.ts";
+import { DocNotice } from "../components/DocNotice.tsx";
+import { relativeTime, useNow } from "../components/relativeTime.ts";
+import { forgetLocalCopy } from "../collab/localCopies.ts";
+import { forgetDocMeta, lastKnownDocList, rememberDocList } from "../pwa/lastKnownDocs.ts";
 import { DocRow } from "./DocRow.tsx";
 import { OrgSettingsControl } from "./OrgSettingsControl.tsx";
 
-type ListState = { status: "loading" } | { status: "ready"; docs: DocSummary[] } | { status: "error"; message: string };
+type ListState =
+  | { status: "loading" }
+  | { status: "ready"; docs: DocSummary[] }
+  /** The server is unreachable: the list as this device last saw it, labelled as such. */
+  | { status: "stale"; docs: DocSummary[]; savedAt: string }
+  | { status: "error"; message: string };
 
 /** The documents list: everything the person can open, most recently edited first. */
 export function DocsPage() {
@@ -23,12 +31,15 @@ export function DocsPage() {
 
   const load = useCallback(async () => {
     try {
-      setList({ status: "ready", docs: await listDocs() });
+      const docs = await listDocs();
+      rememberDocList(me.id, docs);
+      setList({ status: "ready", docs });
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 401) return refresh();
-      setList({ status: "error", message: messageOf(err) });
+      const last = err instanceof ApiRequestError && err.isNetwork ? lastKnownDocList(me.id) : undefined;
+      setList(last ? { status: "stale", ...last } : { status: "error", message: messageOf(err) });
     }
-  }, [refresh]);
+  }, [refresh, me.id]);
 
   useEffect(() => {
     document.title = "Documents — Confer";
@@ -63,6 +74,9 @@ export function DocsPage() {
     setActionError(undefined);
     try {
       await deleteDoc(doc.id);
+      // Gone for everyone: this device keeps nothing of it either.
+      forgetDocMeta(me.id, doc.id);
+      void forgetLocalCopy(me.id, doc.id);
     } catch (err) {
       setActionError(messageOf(err));
     }
@@ -98,13 +112,21 @@ export function DocsPage() {
             </button>
           </div>
         )}
+        {list.status === "stale" && (
+          <DocNotice tone="warn">
+            Offline — this is the list as this device last saw it, {relativeTime(list.savedAt, now)}; it may be out of date.{" "}
+            <button type="button" className="link-button" onClick={() => void load()}>
+              Try again
+            </button>
+          </DocNotice>
+        )}
         {list.status === "ready" && list.docs.length === 0 && (
           <div className="empty">
             <p className="empty-title">No documents yet</p>
             <p className="muted">Create one with “New document” and invite people to write with you.</p>
           </div>
         )}
-        {list.status === "ready" && list.docs.length > 0 && (
+        {(list.status === "ready" || list.status === "stale") && list.docs.length > 0 && (
           <ul className="doc-list" aria-label="Documents">
             {list.docs.map((doc) => (
               <DocRow

@@ -1,22 +1,26 @@
-/** Prefix of every Cache Storage cache the service worker keeps (see public/sw.js). */
+/** Prefix of every Cache Storage cache the service worker keeps (see src/pwa/sw.js). */
 const CACHE_PREFIX = "confer-";
 
-/** Deletes the service worker's offline copies of pages and API answers, e.g. on sign-out. */
+/** Whether a cached URL is part of the app build (the same for everyone), not someone's data. */
+function isBuildFile(url: string): boolean {
+  const path = new URL(url, location.origin).pathname;
+  return path === "/index.html" || path === "/favicon.svg" || path.startsWith("/assets/");
+}
+
+/**
+ * Removes from Cache Storage anything that is not a file of the app build, e.g. on sign-out. Today's
+ * service worker stores only build files; this also empties what an older one kept (API answers).
+ */
 export async function clearOfflineCaches(): Promise<void> {
   if (typeof caches === "undefined") return;
   try {
-    const keys = await caches.keys();
-    await Promise.all(keys.filter((k) => k.startsWith(CACHE_PREFIX)).map((k) => caches.delete(k)));
+    for (const name of await caches.keys()) {
+      if (!name.startsWith(CACHE_PREFIX)) continue;
+      const cache = await caches.open(name);
+      const keys = await cache.keys();
+      await Promise.all(keys.filter((req) => !isBuildFile(req.url)).map((req) => cache.delete(req)));
+    }
   } catch {
     // Cache Storage can be unavailable (private mode); nothing to clear then.
   }
-  navigator.serviceWorker?.controller?.postMessage({ type: "clear-caches" });
-}
-
-/** Registers the offline service worker (production builds only; it would fight Vite's dev server). */
-export function registerServiceWorker(): void {
-  if (!import.meta.env.PROD || !("serviceWorker" in navigator)) return;
-  window.addEventListener("load", () => {
-    navigator.serviceWorker.register("/sw.js").catch((err: unknown) => console.warn("Offline support is unavailable:", err));
-  });
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, expect, test } from "vitest";
 import type { Node as PMNode } from "prosemirror-model";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 import { createTestEditor } from "../testView.ts";
 
 // Clipboard contents as each tool writes them (text/html; text/plain for Markdown).

@@ -1,6 +1,6 @@
 import { Copy, ExternalLink, Pencil, Unlink } from "lucide-react";
 import type { EditorView } from "prosemirror-view";
-import { safeHref } from "@confer/shared";
+import { safeHref } from "@confer/shared/schema";
 import { setLink } from "../commands.ts";
 
 interface LinkBubbleProps {

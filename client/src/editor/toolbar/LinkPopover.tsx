@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { EditorView } from "prosemirror-view";
-import { safeHref } from "@confer/shared";
+import { safeHref } from "@confer/shared/schema";
 import { linkAtSelection, setLink } from "../commands.ts";
 
 /** Accepts what people type: a full address, or a bare domain / email that gets a scheme added. */

@@ -19,7 +19,7 @@ import {
   TextQuote,
   Undo2,
 } from "lucide-react";
-import { schema } from "@confer/shared";
+import { schema } from "@confer/shared/schema";
 import { KEYS } from "../shortcuts.ts";
 import { redo, undo } from "../undo.ts";
 import {

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { safeHref } from "@confer/shared";
+import { safeHref } from "@confer/shared/schema";
 import { normalizeHref } from "./LinkPopover.tsx";
 
 test("safeHref keeps http, https and mailto links, normalised", () => {
