@@ -46,6 +46,7 @@ function closedLabel(close: CloseEvent): string {
     case CloseCodes.NotFound.code:
       return "Deleted";
     case CloseCodes.Unauthorized.code:
+    case CloseCodes.SessionEnded.code:
       return "Signed out";
     default:
       return "Disconnected";
