@@ -14,6 +14,15 @@ async function flushTimers(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((resolve) => setTimeout(() => setTimeout(resolve, 0), 0)));
 }
 
+/**
+ * Lets the page handle what the last key or click did to the selection before the next key. Chromium
+ * runs input events ahead of the queued \`selectionchange\` that tells ProseMirror where the cursor went,
+ * so on a busy machine an Enter right after End could still split at the old cursor.
+ */
+async function settleSelection(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+}
+
 /** Pastes as a person's Ctrl+V does, with what a tool put on the clipboard. */
 async function pasteInto(page: Page, data: Record<string, string>): Promise<void> {
   await page.getByTestId("editor").evaluate((el, items) => {
@@ -69,6 +78,7 @@ test("undo and redo, links, paste and the tab title behave as people expect; lea
 
   // A link: clicking it shows the card, which opens in a new tab, edits and removes.
   await page.keyboard.press("End");
+  await settleSelection(page);
   await page.keyboard.press("Enter");
   await page.keyboard.type("Read the brief");
   await page.keyboard.down("Shift");
@@ -100,6 +110,7 @@ test("undo and redo, links, paste and the tab title behave as people expect; lea
   // Paste from Google Docs: the wrapper does not make everything bold; tables keep their cells apart.
   await editor.locator("p").last().click();
   await page.keyboard.press("End");
+  await settleSelection(page);
   await page.keyboard.press("Enter");
   await pasteInto(page, {
     "text/html":
