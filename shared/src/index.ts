@@ -8,3 +8,4 @@ export * from "./messages.ts";
 export * from "./schemaVersion.ts";
 export * from "./accounts.ts";
 export * from "./meetings.ts";
+export * from "./minutes.ts";

@@ -37,6 +37,8 @@ export const MeetingDetail = z.object({
   endedAt: z.string().nullable(),
   startedBy: PersonRef,
   attendees: z.array(Attendee),
+  /** Whether "Record and take minutes" is on. */
+  recording: z.boolean().optional(),
 });
 export type MeetingDetail = z.infer<typeof MeetingDetail>;
 
@@ -63,6 +65,8 @@ export const MeetingNotice = z.object({
   endedAt: z.string().nullable(),
   startedBy: PersonRef,
   participants: z.array(MeetingParticipant),
+  /** True while the meeting is being recorded (everyone sees it; people about to join are told). */
+  recording: z.boolean().optional(),
 });
 export type MeetingNotice = z.infer<typeof MeetingNotice>;
 

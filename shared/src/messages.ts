@@ -2,6 +2,7 @@ import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import type { Role } from "./roles.ts";
 import { MeetingNotice } from "./meetings.ts";
+import { MinutesNotice } from "./minutes.ts";
 
 /**
  * Confer's own message type on the sync socket, after y-websocket's 0–3. Sent only to clients
@@ -20,7 +21,8 @@ export type Notice =
       outdated?: true;
     }
   | { type: "title"; title: string }
-  | MeetingNotice;
+  | MeetingNotice
+  | MinutesNotice;
 
 /** Encodes a notice frame. */
 export function writeNotice(notice: Notice): Uint8Array {
@@ -42,6 +44,8 @@ export function readNotice(decoder: decoding.Decoder): Notice | undefined {
         return typeof value.title === "string" ? value : undefined;
       case "meeting":
         return MeetingNotice.safeParse(value).data;
+      case "minutes":
+        return MinutesNotice.safeParse(value).data;
       default:
         return undefined;
     }

@@ -198,5 +198,14 @@ export class MeetingService {
 export function toNotice(m: MeetingRow, stays: AttendanceRow[]): MeetingNotice {
   const present = new Map<string, { userId: string; name: string; external: boolean }>();
   for (const s of stays) if (s.leftAt === null) present.set(s.userId, { userId: s.userId, name: s.name, external: s.external });
-  return { type: "meeting", meetingId: m.id, state: m.state, startedAt: m.startedAt, endedAt: m.endedAt, startedBy: m.startedBy, participants: [...present.values()] };
+  return {
+    type: "meeting",
+    meetingId: m.id,
+    state: m.state,
+    startedAt: m.startedAt,
+    endedAt: m.endedAt,
+    startedBy: m.startedBy,
+    participants: [...present.values()],
+    recording: m.state === "live" && m.recording,
+  };
 }

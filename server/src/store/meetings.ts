@@ -15,6 +15,8 @@ export interface MeetingRow {
   startedAt: string;
   endedAt: string | null;
   endReason: EndReason | null;
+  /** Whether the host has "Record and take minutes" on. */
+  recording: boolean;
 }
 
 /** One stay of one participant (LiveKit participant sid) in a meeting. */
@@ -42,13 +44,19 @@ export class MeetingStore {
   }
 
   /** Inserts a live meeting; false when the document already has one (nothing is written). */
-  async insertLive(m: { id: string; docId: string; roomName: string; startedBy: string; startedAt: string }): Promise<boolean> {
+  async insertLive(m: { id: string; docId: string; roomName: string; startedBy: string; startedAt: string; recording?: boolean }): Promise<boolean> {
     const result = await this.db
       .insertInto("meetings")
-      .values({ id: m.id, doc_id: m.docId, room_name: m.roomName, state: "live", started_by: m.startedBy, started_at: m.startedAt })
+      .values({ id: m.id, doc_id: m.docId, room_name: m.roomName, state: "live", started_by: m.startedBy, started_at: m.startedAt, recording: m.recording ? 1 : 0 })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Turns recording on or off; false when the meeting is not live (nothing is written). */
+  async setRecording(id: string, on: boolean): Promise<boolean> {
+    const result = await this.db.updateTable("meetings").set({ recording: on ? 1 : 0 }).where("id", "=", id).where("state", "=", "live").executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Removes a meeting that never went live (its room could not be created). */
@@ -175,7 +183,7 @@ export class MeetingStore {
     return this.db
       .selectFrom("meetings as m")
       .innerJoin("users as u", "u.id", "m.started_by")
-      .select(["m.id", "m.doc_id", "m.room_name", "m.state", "m.started_by", "u.name as started_by_name", "m.started_at", "m.ended_at", "m.end_reason"]);
+      .select(["m.id", "m.doc_id", "m.room_name", "m.state", "m.started_by", "u.name as started_by_name", "m.started_at", "m.ended_at", "m.end_reason", "m.recording"]);
   }
 
   private async findStay(meetingId: string, sid: string) {
@@ -210,6 +218,7 @@ type Row = {
   started_at: string;
   ended_at: string | null;
   end_reason: string | null;
+  recording: number;
 };
 
 function toMeeting(r: Row | undefined): MeetingRow | undefined {
@@ -223,6 +232,7 @@ function toMeeting(r: Row | undefined): MeetingRow | undefined {
       startedAt: r.started_at,
       endedAt: r.ended_at,
       endReason: r.end_reason as EndReason | null,
+      recording: r.recording === 1,
     }
   );
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration } from "kysely";
+import { sql, type Generated, type Kysely, type Migration } from "kysely";
 
 /** Tables of meetings (issue 8): meetings, their attendance timeline, and seen webhook ids. */
 export interface MeetingTables {
@@ -11,6 +11,8 @@ export interface MeetingTables {
     started_at: string;
     ended_at: string | null;
     end_reason: string | null;
+    /** 1 while the host has "Record and take minutes" on (added by 0020_minutes). */
+    recording: Generated<number>;
   };
   meeting_attendance: {
     meeting_id: string;

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration } from "kysely";
 import { rebuildTable } from "./sqliteRebuild.ts";
 import { meetingsMigration } from "./meetingsMigration.ts";
+import { minutesMigration } from "./minutesMigration.ts";
 
 /** Schema migrations, applied in key order at start-up. Never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -142,6 +143,7 @@ export const migrations: Record<string, Migration> = {
     },
   },
   "0010_meetings": meetingsMigration,
+  "0020_minutes": minutesMigration,
 };
 
 /** A table's CREATE statement renamed to `<table>__new` with each `[from, to]` replaced; a missing `from` is an error. */

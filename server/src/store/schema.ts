@@ -1,8 +1,9 @@
 import type { Generated } from "kysely";
 import type { MeetingTables } from "./meetingsMigration.ts";
+import type { MinutesTables } from "./minutesMigration.ts";
 
 /** Table types of the metadata and document database (SQLite now, PostgreSQL later). */
-export interface Database extends MeetingTables {
+export interface Database extends MeetingTables, MinutesTables {
   /** `email_domain`: the domain the founder proved, whose confirmed addresses join this organisation; '' when none. */
   orgs: { id: string; name: string; created_at: string; allow_external: Generated<number>; email_domain: Generated<string> };
   /** `email` is unique among confirmed accounts only (`email_verified_at` set). */

@@ -47,6 +47,7 @@ export function meetingRoutes({ documents, meetings }: Services): Router {
       endedAt: m.endedAt,
       startedBy: m.startedBy,
       attendees: (attendance.get(m.id) ?? []).map((a) => ({ userId: a.userId, name: a.name, company: a.company, external: a.external, joinedAt: a.joinedAt, leftAt: a.leftAt })),
+      recording: m.recording,
     }));
     res.json({ meetings: list });
   });

@@ -1,0 +1,166 @@
+import type { MinutesState } from "@confer/shared";
+import type { DB } from "./db.ts";
+import { now } from "./db.ts";
+
+/** One speaker track's recording (one LiveKit Track Egress). */
+export interface RecordingRow {
+  egressId: string;
+  meetingId: string;
+  trackSid: string;
+  userId: string;
+  filepath: string;
+  state: "active" | "complete" | "failed";
+  /** Unix nanoseconds (as LiveKit sends them), once the egress ended. */
+  startedAtNs: string | null;
+  endedAtNs: string | null;
+  error: string | null;
+}
+
+/** A transcript segment: seconds from the start of its recording. */
+export interface Segment {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Where a meeting's minutes are. */
+export interface MinutesRow {
+  meetingId: string;
+  state: Exclude<MinutesState, "none" | "recording">;
+  progress: number;
+  speakersDone: number;
+  speakersTotal: number;
+  error: string | null;
+  /** The extracted minutes as JSON (MinutesView fields), once extracted. */
+  result: string | null;
+  writtenAt: string | null;
+}
+
+/** Most recordings (Track Egresses) one meeting may start: each publish or re-enable of recording starts one. */
+export const MAX_RECORDINGS_PER_MEETING = 64;
+
+/** Recordings, transcripts and the minutes' state of meetings. */
+export class RecordingStore {
+  constructor(private readonly db: DB) {}
+
+  /** Records an egress that was started; false when the track already has an active one. */
+  async insert(r: Omit<RecordingRow, "state" | "startedAtNs" | "endedAtNs" | "error">): Promise<boolean> {
+    const result = await this.db
+      .insertInto("meeting_recordings")
+      .values({ egress_id: r.egressId, meeting_id: r.meetingId, track_sid: r.trackSid, user_id: r.userId, filepath: r.filepath, state: "active", created_at: now() })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async find(egressId: string): Promise<RecordingRow | undefined> {
+    return toRecording(await this.db.selectFrom("meeting_recordings").selectAll().where("egress_id", "=", egressId).executeTakeFirst());
+  }
+
+  /** A meeting's recordings, oldest first. */
+  async forMeeting(meetingId: string): Promise<RecordingRow[]> {
+    const rows = await this.db.selectFrom("meeting_recordings").selectAll().where("meeting_id", "=", meetingId).orderBy("created_at").orderBy("egress_id").execute();
+    return rows.map((r) => toRecording(r)!);
+  }
+
+  /** How many recordings a meeting has started (the bound's count). */
+  async count(meetingId: string): Promise<number> {
+    const row = await this.db.selectFrom("meeting_recordings").select((eb) => eb.fn.countAll<number>().as("n")).where("meeting_id", "=", meetingId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Whether a track is being recorded now. */
+  async activeFor(meetingId: string, trackSid: string): Promise<boolean> {
+    const row = await this.db.selectFrom("meeting_recordings").select("egress_id").where("meeting_id", "=", meetingId).where("track_sid", "=", trackSid).where("state", "=", "active").executeTakeFirst();
+    return !!row;
+  }
+
+  /** Applies `egress_ended` once: false when the recording had already ended (a replay). */
+  async end(egressId: string, e: { state: "complete" | "failed"; startedAtNs: string | null; endedAtNs: string | null; error: string | null }): Promise<boolean> {
+    const result = await this.db
+      .updateTable("meeting_recordings")
+      .set({ state: e.state, started_at_ns: e.startedAtNs, ended_at_ns: e.endedAtNs, error: e.error })
+      .where("egress_id", "=", egressId)
+      .where("state", "=", "active")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Stores what a recording said (once; a second transcription of it is ignored). */
+  async saveTranscript(egressId: string, meetingId: string, engine: string, segments: Segment[]): Promise<void> {
+    await this.db
+      .insertInto("meeting_transcripts")
+      .values({ egress_id: egressId, meeting_id: meetingId, engine, segments: JSON.stringify(segments), created_at: now() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  /** Transcripts of a meeting, by egress id. */
+  async transcripts(meetingId: string): Promise<Map<string, Segment[]>> {
+    const rows = await this.db.selectFrom("meeting_transcripts").select(["egress_id", "segments"]).where("meeting_id", "=", meetingId).execute();
+    return new Map(rows.map((r) => [r.egress_id, JSON.parse(r.segments) as Segment[]]));
+  }
+
+  async minutes(meetingId: string): Promise<MinutesRow | undefined> {
+    const r = await this.db.selectFrom("meeting_minutes").selectAll().where("meeting_id", "=", meetingId).executeTakeFirst();
+    return (
+      r && {
+        meetingId: r.meeting_id,
+        state: r.state as MinutesRow["state"],
+        progress: r.progress,
+        speakersDone: r.speakers_done,
+        speakersTotal: r.speakers_total,
+        error: r.error,
+        result: r.result,
+        writtenAt: r.written_at,
+      }
+    );
+  }
+
+  /** Stores where the minutes are now (creating the row); `result` and `writtenAt` are kept unless given. */
+  async setMinutes(meetingId: string, m: Partial<Omit<MinutesRow, "meetingId">> & Pick<MinutesRow, "state">): Promise<void> {
+    const values = {
+      state: m.state,
+      progress: m.progress ?? 0,
+      speakers_done: m.speakersDone ?? 0,
+      speakers_total: m.speakersTotal ?? 0,
+      error: m.error ?? null,
+      updated_at: now(),
+      ...(m.result !== undefined ? { result: m.result } : {}),
+      ...(m.writtenAt !== undefined ? { written_at: m.writtenAt } : {}),
+    };
+    await this.db
+      .insertInto("meeting_minutes")
+      .values({ meeting_id: meetingId, ...values })
+      .onConflict((oc) => oc.column("meeting_id").doUpdateSet(values))
+      .execute();
+  }
+}
+
+type Row = {
+  egress_id: string;
+  meeting_id: string;
+  track_sid: string;
+  user_id: string;
+  filepath: string;
+  state: string;
+  started_at_ns: string | null;
+  ended_at_ns: string | null;
+  error: string | null;
+};
+
+function toRecording(r: Row | undefined): RecordingRow | undefined {
+  return (
+    r && {
+      egressId: r.egress_id,
+      meetingId: r.meeting_id,
+      trackSid: r.track_sid,
+      userId: r.user_id,
+      filepath: r.filepath,
+      state: r.state as RecordingRow["state"],
+      startedAtNs: r.started_at_ns,
+      endedAtNs: r.ended_at_ns,
+      error: r.error,
+    }
+  );
+}
