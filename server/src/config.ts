@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./http/trustProxy.ts";
@@ -18,6 +19,35 @@ const livekitEnv = {
   LIVEKIT_API_SECRET: optional(z.string()),
   LIVEKIT_API_URL: optional(serverUrl("LIVEKIT_API_URL")),
 };
+
+/** Recording and minutes settings (README.md: Minutes). */
+const minutesEnv = {
+  RECORDINGS_DIR: optional(z.string()),
+  TRANSCRIBE_URL: optional(z.string().url()),
+  TRANSCRIBE_API_KEY: optional(z.string()),
+  TRANSCRIBE_MODEL: optional(z.string()),
+  LLM_URL: optional(z.string().url()),
+  LLM_API_KEY: optional(z.string()),
+  LLM_MODEL: optional(z.string()),
+  MINUTES_WORKERS: optional(z.coerce.number().int().min(1).max(16)),
+  MINUTES_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  MINUTES_RETRY_MS: z.coerce.number().int().min(1).default(5000),
+};
+
+/** How recordings become minutes; unset engines fall back to the offline ones. */
+export interface MinutesSettings {
+  /** Where Track Egress writes recordings (a directory the egress service shares). */
+  recordingsDir: string;
+  /** An OpenAI-compatible transcription endpoint; unset: offline pocketsphinx. */
+  transcribe: { url: string; apiKey: string | undefined; model: string } | undefined;
+  /** An OpenAI-compatible chat endpoint that writes the summary; unset: offline rules. */
+  llm: { url: string; apiKey: string | undefined; model: string } | undefined;
+  /** Jobs run at once (transcription is CPU-bound: one per spare core at most). */
+  workers: number;
+  /** Attempts of a job before it fails for good, and the first wait between them (doubled each time). */
+  maxAttempts: number;
+  retryMs: number;
+}
 
 /** Where and how the server reaches LiveKit; any field may be missing. */
 export interface LiveKitSettings {
@@ -59,6 +89,7 @@ const Env = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   SIGNUPS_PER_HOUR: z.coerce.number().int().positive().default(30),
   ...livekitEnv,
+  ...minutesEnv,
 });
 
 /** Resolved server settings. */
@@ -87,6 +118,7 @@ export interface Config {
   signupsPerHour: number;
   /** LiveKit for meetings; meetings are off until url, apiKey and apiSecret are all set. */
   livekit: LiveKitSettings;
+  minutes: MinutesSettings;
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -118,6 +150,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Confer <confer@${new URL(publicUrl!).hostname}>` } : undefined,
     signupsPerHour: e.SIGNUPS_PER_HOUR,
     livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET, apiUrl: e.LIVEKIT_API_URL },
+    minutes: {
+      recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(e.DATA_DIR, "recordings")),
+      transcribe: e.TRANSCRIBE_URL ? { url: e.TRANSCRIBE_URL.replace(/\/$/, ""), apiKey: e.TRANSCRIBE_API_KEY, model: e.TRANSCRIBE_MODEL ?? "whisper-1" } : undefined,
+      llm: e.LLM_URL ? { url: e.LLM_URL.replace(/\/$/, ""), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL ?? "gpt-4o-mini" } : undefined,
+      // Transcription is CPU-bound: by default half the cores (one on 2 cores), leaving the rest to editing.
+      workers: e.MINUTES_WORKERS ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
+      maxAttempts: e.MINUTES_MAX_ATTEMPTS,
+      retryMs: e.MINUTES_RETRY_MS,
+    },
     clientDist: undefined,
   };
 }

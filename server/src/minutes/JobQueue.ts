@@ -1,0 +1,147 @@
+import type { Logger } from "../logger.ts";
+import type { JobRow, JobStore } from "../store/jobs.ts";
+import { now } from "../store/db.ts";
+
+/** A failure that trying again cannot fix (the meeting is gone, nothing was recorded): no retries. */
+export class PermanentJobError extends Error {}
+
+/** What a kind of job does, and what happens when it fails for good. */
+export interface JobKind {
+  run(job: JobRow): Promise<void>;
+  /** Called once when the job has failed for good (out of attempts, or a permanent error). */
+  failed(job: JobRow, error: string): Promise<void>;
+}
+
+/** How the queue runs. */
+export interface QueueOptions {
+  /** Jobs run at once. */
+  workers: number;
+  /** Attempts before a job fails for good. */
+  maxAttempts: number;
+  /** Wait before the first retry; doubled each time, at most `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs?: number;
+}
+
+/** The wait before attempt `attempts + 1`, after `attempts` failed ones. */
+export function backoffMs(attempts: number, opts: Pick<QueueOptions, "baseDelayMs" | "maxDelayMs">): number {
+  return Math.min(opts.baseDelayMs * 2 ** Math.max(0, attempts - 1), opts.maxDelayMs ?? 5 * 60_000);
+}
+
+/**
+ * The durable job queue over the `jobs` table: jobs survive a restart (those that were running are
+ * queued again), a failed attempt is retried with exponential backoff, and at most `workers` jobs run
+ * at once. Each transition is one conditional update (JobStore), so a job is never run twice at once.
+ */
+export class JobQueue {
+  private readonly kinds = new Map<string, JobKind>();
+  private readonly running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly opts: QueueOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Registers what a kind of job does. */
+  register(kind: string, handler: JobKind): void {
+    this.kinds.set(kind, handler);
+  }
+
+  /** Starts working: jobs left running by a previous process go back to the queue first. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    const requeued = await this.store.requeueRunning();
+    if (requeued) this.log.info({ requeued }, "jobs interrupted by a restart are queued again");
+    this.kick();
+  }
+
+  /** Stops taking jobs and waits for the running ones to settle. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.pumping;
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Adds a job (once per key) and wakes a worker. */
+  async enqueue(kind: string, key: string, subject: string): Promise<JobRow> {
+    const job = await this.store.enqueue(kind, key, subject);
+    this.kick();
+    return job;
+  }
+
+  /** Starts a failed job over; false unless it had failed. */
+  async retry(key: string): Promise<boolean> {
+    const ok = await this.store.retry(key);
+    if (ok) this.kick();
+    return ok;
+  }
+
+  /** Resolves once no job is running (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size || this.pumping) {
+      await Promise.allSettled([...this.running, this.pumping]);
+    }
+  }
+
+  /** Looks for due jobs now. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((err: unknown) => this.log.error({ err }, "job queue could not read its jobs"))
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async pump(): Promise<void> {
+    const kinds = [...this.kinds.keys()];
+    while (!this.stopped && this.running.size < this.opts.workers) {
+      const job = await this.store.nextDue(now(), kinds);
+      if (!job) break;
+      if (!(await this.store.claim(job.id))) continue;
+      const run = this.run({ ...job, state: "running", attempts: job.attempts + 1 }).finally(() => {
+        this.running.delete(run);
+        this.kick();
+      });
+      this.running.add(run);
+    }
+    if (this.stopped || this.running.size >= this.opts.workers) return;
+    const next = await this.store.nextRunAfter(kinds);
+    clearTimeout(this.timer);
+    if (next) {
+      this.timer = setTimeout(() => this.kick(), Math.max(0, Date.parse(next) - Date.now()) + 5);
+      this.timer.unref();
+    }
+  }
+
+  private async run(job: JobRow): Promise<void> {
+    const kind = this.kinds.get(job.kind)!;
+    const log = this.log.child({ job: job.id, kind: job.kind, subject: job.subject, attempt: job.attempts });
+    try {
+      await kind.run(job);
+      await this.store.finish(job.id);
+      log.info("job done");
+    } catch (err) {
+      const message = (err as Error)?.message || String(err);
+      const permanent = err instanceof PermanentJobError;
+      const retryAt = !permanent && job.attempts < this.opts.maxAttempts ? new Date(Date.now() + backoffMs(job.attempts, this.opts)).toISOString() : undefined;
+      log.warn({ err: message, retryAt }, retryAt ? "job failed; will retry" : "job failed for good");
+      await this.store.fail(job.id, message, retryAt).catch((e: unknown) => log.error({ err: e }, "could not store a job's failure"));
+      if (!retryAt) await kind.failed(job, message).catch((e: unknown) => log.error({ err: e }, "job failure hook failed"));
+    }
+  }
+}
