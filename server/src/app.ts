@@ -36,6 +36,8 @@ import { MeetingService } from "./meetings/MeetingService.ts";
 import { liveKitHttpOrigin } from "./meetings/rooms.ts";
 import { meetingRoutes } from "./routes/meetings/index.ts";
 import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
+import { MinutesService } from "./minutes/MinutesService.ts";
+import { minutesRoutes } from "./routes/minutes/index.ts";
 
 /** How often expired sign-in sessions are deleted (also once at start-up). */
 const SESSION_PURGE_MS = 60 * 60_000;
@@ -61,6 +63,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const auth = new Authenticator(sessions, users);
   const collab = new CollabServer({ config, log, auth, documents, storage });
   const mailer = config.smtp && new Mailer(config.smtp.url, config.smtp.from);
+  const meetings = new MeetingService({ settings: config.livekit, log, db, documents, users, collab });
   const accounts = new AccountService({ users, verifications: new EmailVerificationStore(db), mailer, publicUrl: config.publicUrl, log });
   const services: Services = {
     config,
@@ -78,10 +81,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     accounts,
     orgInvites: new OrgInviteStore(db),
     limits: createAuthLimits(config.signupsPerHour),
-    meetings: new MeetingService({ settings: config.livekit, log, db, documents, users, collab }),
+    meetings,
+    minutes: new MinutesService({ config, log, db, meetings, collab, documents, users }),
   };
 
   await services.meetings.init();
+  await services.minutes.init();
 
   const app = express();
   app.disable("x-powered-by");
@@ -109,6 +114,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   api.use(orgRoutes(services));
   api.use(orgInviteRoutes(services));
   api.use(meetingRoutes(services));
+  api.use(minutesRoutes(services));
   api.use((_req, _res, next) => next(notFound("No such API endpoint.")));
   app.use("/api", api);
 
@@ -138,6 +144,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const url = `http://localhost:${port}`;
   log.info({ url, dataDir: config.dataDir }, "Confer is listening");
   services.meetings.startReconciling();
+  await services.minutes.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -148,6 +155,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         services.meetings.stop();
+        await services.minutes.stop();
         stopPurging();
         await collab.close();
         server.closeAllConnections();

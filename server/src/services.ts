@@ -14,6 +14,7 @@ import type { AccountService } from "./accounts/AccountService.ts";
 import type { AuthLimits } from "./accounts/limits.ts";
 import type { OrgInviteStore } from "./store/orgInvites.ts";
 import type { MeetingService } from "./meetings/MeetingService.ts";
+import type { MinutesService } from "./minutes/MinutesService.ts";
 
 /** Everything a route or the sync server needs, built once in `createServer`. */
 export interface Services {
@@ -34,4 +35,5 @@ export interface Services {
   /** Rate limits shared by every route that signs in or creates an account. */
   limits: AuthLimits;
   meetings: MeetingService;
+  minutes: MinutesService;
 }

@@ -16,8 +16,17 @@ export type RecordingToggle = z.infer<typeof RecordingToggle>;
 export const Speaker = z.object({ userId: z.string(), name: z.string() });
 export type Speaker = z.infer<typeof Speaker>;
 
-/** One line of the transcript; `start`/`end` are seconds from the start of the meeting. */
-export const TranscriptLine = z.object({ speaker: Speaker, start: z.number(), end: z.number(), text: z.string() });
+/**
+ * One line of the transcript; `start`/`end` are seconds from the start of the meeting. `recording`
+ * names the speaker's recording and where in it the line starts (seconds), to play it from there.
+ */
+export const TranscriptLine = z.object({
+  speaker: Speaker,
+  start: z.number(),
+  end: z.number(),
+  text: z.string(),
+  recording: z.object({ file: z.string(), at: z.number() }).optional(),
+});
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 
 /** An action item; `assignee` is an attendee (null rather than the wrong person), `due` as it was said. */
@@ -85,3 +94,7 @@ export const MinutesErrors = {
   tooManyRecordings: "too_many_recordings",
   rangeNotSatisfiable: "range_not_satisfiable",
 } as const;
+
+/** Body of `POST /api/docs/:id/meetings`: `record` starts the meeting with "Record and take minutes" on. */
+export const StartMeetingRequest = z.object({ record: z.boolean().optional() }).strict();
+export type StartMeetingRequest = z.infer<typeof StartMeetingRequest>;

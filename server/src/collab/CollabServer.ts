@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
+import type * as Y from "yjs";
 import { CloseCodes, type CloseEvent, type Notice } from "@confer/shared";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
@@ -221,6 +222,17 @@ export class CollabServer {
   /** Sends a notice to every connection of a document that asked for notices. */
   async notifyAll(docId: string, notice: Notice): Promise<void> {
     for (const conn of this.registry.get(docId)?.connections ?? []) conn.notify(notice);
+  }
+
+  /**
+   * Runs `change` on a document's live state as the server (loading the document if nobody has it
+   * open): one transaction, stored before it reaches open pages, durable once this resolves. A
+   * document with nobody connected unloads again on its own timer.
+   */
+  async edit<T>(docId: string, change: (doc: Y.Doc) => T): Promise<T> {
+    if (this.closing) throw new RoomUnavailable("closing");
+    const room = await this.registry.acquire(docId);
+    return room.applyServerChange(change);
   }
 
   /** Connections currently open to a document, by user id; used for presence. */

@@ -161,6 +161,27 @@ export class Room {
     this.doc.transact(() => meta.set(SCHEMA_VERSION_KEY, SCHEMA_VERSION), SERVER_ORIGIN);
   }
 
+  /**
+   * Makes a change of the server's own (the minutes writer) in one transaction: stored before it is
+   * broadcast to every connection, like any update. Resolves with what `change` returned once the
+   * change is stored; rejects if the room is not live or fails before it is stored.
+   */
+  async applyServerChange<T>(change: (doc: Y.Doc) => T): Promise<T> {
+    if (this.current !== "live") throw new Error(`room ${this.docId} is ${this.current}`);
+    const before = this.log.appliedVersion;
+    let result!: T;
+    this.doc.transact(() => {
+      result = change(this.doc);
+    }, SERVER_ORIGIN);
+    const version = this.log.appliedVersion;
+    if (version === before) return result;
+    const gone = this.gone.then(() => {
+      throw new Error(`room ${this.docId} closed before the change was stored`);
+    });
+    await Promise.race([this.log.whenStored(version), gone]);
+    return result;
+  }
+
   /** Adds a connection and starts the sync handshake with it. Throws unless the room is live. */
   join(conn: Connection): void {
     if (this.current !== "live") throw new Error(`room ${this.docId} is ${this.current}`);

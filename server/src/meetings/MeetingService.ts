@@ -1,4 +1,5 @@
 import type { MeetingNotice } from "@confer/shared";
+import type { WebhookEvent } from "livekit-server-sdk";
 import type { LiveKitSettings } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { CollabServer } from "../collab/CollabServer.ts";
@@ -24,6 +25,14 @@ export interface MeetingDeps {
   documents: DocumentStore;
   users: UserStore;
   collab: Pick<CollabServer, "notifyAll">;
+}
+
+/** What the minutes side hears from meetings (MinutesService implements it). */
+export interface RecordingHooks {
+  /** A verified webhook about a meeting's tracks or egresses (`track_published`, `egress_*`). Must be idempotent. */
+  onWebhook(event: WebhookEvent, meeting: MeetingRow): Promise<void>;
+  /** A meeting ended, for whatever reason. */
+  onEnded(meetingId: string): Promise<void>;
 }
 
 /** The LiveKit connection when url, key and secret are set; otherwise the names of the missing settings. */
@@ -52,6 +61,8 @@ export class MeetingService {
   private readonly connection: LiveKitConnection | undefined;
   private readonly reconciler = new Reconciler(this);
   private loaded: { rooms: LiveKitRooms; webhooks: WebhookHandler; mint: typeof mintMeetingToken } | undefined;
+  /** Set by the minutes service: recording events and meeting ends go to it. */
+  recordingHooks: RecordingHooks | undefined;
 
   constructor(private readonly deps: MeetingDeps) {
     this.log = deps.log.child({ component: "meetings" });
@@ -122,18 +133,18 @@ export class MeetingService {
    * deletes its room). So a live meeting always has its room, and a ListRooms issued after reading
    * the live meetings is a fair picture for reconciliation.
    */
-  async start(docId: string, startedBy: { id: string; name: string }): Promise<{ meeting: MeetingRow; created: boolean }> {
+  async start(docId: string, startedBy: { id: string; name: string }, recording = false): Promise<{ meeting: MeetingRow; created: boolean }> {
     const livekit = this.requireLiveKit();
     const existing = await this.store.findLive(docId);
     if (existing) return { meeting: existing, created: false };
     const id = newId();
     await livekit.createRoom(id, docId);
-    const inserted = await this.store.insertLive({ id, docId, roomName: roomNameFor(id), startedBy: startedBy.id, startedAt: now() });
+    const inserted = await this.store.insertLive({ id, docId, roomName: roomNameFor(id), startedBy: startedBy.id, startedAt: now(), recording });
     if (!inserted) {
       await livekit.deleteRoom(roomNameFor(id)).catch((err: unknown) => this.log.warn({ err }, "could not delete a room that lost a race"));
       const winner = await this.store.findLive(docId);
       if (winner) return { meeting: winner, created: false };
-      return this.start(docId, startedBy);
+      return this.start(docId, startedBy, recording);
     }
     const meeting = (await this.store.find(id))!;
     this.log.info({ meeting: id, doc: docId }, "meeting started");
@@ -150,6 +161,7 @@ export class MeetingService {
     if (!ended) return false;
     this.log.info({ meeting: meeting.id, doc: meeting.docId, reason }, "meeting ended");
     await this.announce(meeting.id);
+    await this.ended(meeting.id);
     // LiveKit closed the room itself for the other reasons. If it cannot be reached now, the
     // meeting stays ended (no new tokens) and reconciliation deletes the room later.
     if (reason === "host" || reason === "document_deleted") {
@@ -183,6 +195,11 @@ export class MeetingService {
     const [user, doc] = await Promise.all([this.deps.users.findById(userId), this.deps.documents.findFor(meeting.docId, userId)]);
     const access: DocumentAccess = { user, role: doc?.role };
     return canMeeting(access, "join", meeting);
+  }
+
+  /** Tells the minutes side that a meeting ended (its failure is logged: recordings are picked up again on the next event). */
+  async ended(meetingId: string): Promise<void> {
+    await this.recordingHooks?.onEnded(meetingId).catch((err: unknown) => this.log.warn({ err, meeting: meetingId }, "minutes could not start"));
   }
 
   /** Tells the document's open pages the meeting's current state and who is in it. */

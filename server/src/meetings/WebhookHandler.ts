@@ -8,6 +8,9 @@ import type { MeetingService } from "./MeetingService.ts";
 import { REPLAY_WINDOW_MS } from "./Reconciler.ts";
 import { STANDARD_PARTICIPANT, type LiveKitConnection } from "./rooms.ts";
 
+/** Events about tracks and egresses: handed to the minutes side, which applies them idempotently. */
+const RECORDING_EVENTS = new Set(["track_published", "egress_started", "egress_updated", "egress_ended"]);
+
 /** What applying one event did. */
 export type WebhookOutcome = "applied" | "replayed" | "ignored";
 
@@ -48,8 +51,14 @@ export class WebhookHandler {
     if (!event.id) throw new HttpError(400, "bad_webhook", "The webhook event has no id.");
     const createdMs = Number(event.createdAt) * 1000 || Date.now();
     if (Date.now() - createdMs > REPLAY_WINDOW_MS) return "ignored";
-    const meeting = event.room?.name ? await this.meetings.store.findByRoom(event.room.name) : undefined;
+    const roomName = event.room?.name || event.egressInfo?.roomName;
+    const meeting = roomName ? await this.meetings.store.findByRoom(roomName) : undefined;
     if (!meeting) return "ignored";
+    if (RECORDING_EVENTS.has(event.event)) {
+      // Applied first (idempotently), remembered after: a failure leaves the event to be delivered again.
+      await this.meetings.recordingHooks?.onWebhook(event, meeting);
+      return (await this.meetings.store.transaction((store) => store.claimEvent(event.id))) ? "applied" : "replayed";
+    }
     const at = new Date(createdMs).toISOString();
     // Look-ups happen before the transaction: inside it, only the meeting store may touch the database.
     const stay = await this.stayOf(event, meeting);
@@ -82,7 +91,8 @@ export class WebhookHandler {
     const livekit = this.meetings.requireLiveKit();
     if (event.event === "room_finished") {
       if (meeting.state === "live") this.meetings.log.info({ meeting: meeting.id, reason: "room_finished" }, "meeting ended");
-      return this.meetings.announce(meeting.id);
+      await this.meetings.announce(meeting.id);
+      return this.meetings.ended(meeting.id);
     }
     if (meeting.state === "ended" && event.event === "participant_joined") {
       // Someone got into a room of an ended meeting (LiveKit re-creates rooms on join): close it.

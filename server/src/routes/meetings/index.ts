@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { rateLimit } from "express-rate-limit";
-import type { MeetingDetail, MeetingStarted, MeetingToken } from "@confer/shared";
+import { StartMeetingRequest, type MeetingDetail, type MeetingStarted, type MeetingToken } from "@confer/shared";
 import type { Services } from "../../services.ts";
 import type { MeetingRow } from "../../store/meetings.ts";
 import { HttpError } from "../../errors.ts";
@@ -8,6 +8,7 @@ import { canMeeting } from "../../policies/index.ts";
 import { notInMeeting } from "../../meetings/errors.ts";
 import { ID_PATTERN } from "../../store/ids.ts";
 import { authorizeDoc } from "../docAccess.ts";
+import { parseBody } from "../../http/validate.ts";
 import { authorizeMeeting } from "./access.ts";
 
 /** Meetings listed per document (newest first). */
@@ -32,7 +33,8 @@ export function meetingRoutes({ documents, meetings }: Services): Router {
   r.post("/docs/:id/meetings", startLimit, async (req, res) => {
     const access = await authorizeDoc(documents, req, "read");
     if (!canMeeting(access, "start")) throw new HttpError(403, "forbidden", "Only owners and editors of this document can start a meeting.");
-    const { meeting, created } = await meetings.start(access.doc.id, { id: access.user.id, name: access.user.name });
+    const { record } = parseBody(StartMeetingRequest, req.body);
+    const { meeting, created } = await meetings.start(access.doc.id, { id: access.user.id, name: access.user.name }, record ?? false);
     res.status(created ? 201 : 200).json(started(meeting));
   });
 

@@ -1,0 +1,305 @@
+import fs from "node:fs";
+import * as Y from "yjs";
+import type { WebhookEvent } from "livekit-server-sdk";
+import { BODY_FRAGMENT } from "@confer/shared/schema";
+import { minutesLabel, type MinutesNotice, type MinutesView } from "@confer/shared";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { DB } from "../store/db.ts";
+import type { CollabServer } from "../collab/CollabServer.ts";
+import type { DocumentStore } from "../store/documents.ts";
+import type { UserStore } from "../store/users.ts";
+import type { MeetingRow } from "../store/meetings.ts";
+import type { MeetingService, RecordingHooks } from "../meetings/MeetingService.ts";
+import { meetingEnded, meetingsNotConfigured } from "../meetings/errors.ts";
+import { JobStore, type JobRow } from "../store/jobs.ts";
+import { RecordingStore, type MinutesRow, type RecordingRow } from "../store/recordings.ts";
+import { JobQueue, PermanentJobError } from "./JobQueue.ts";
+import type { Recorder } from "./Recorder.ts";
+import { chooseEngine, type EngineChoice } from "./engines/choose.ts";
+import { documentTerms } from "./engines/bias.ts";
+import type { Hints } from "./engines/types.ts";
+import { buildMinutes } from "./extract/minutes.ts";
+import { nsToMs, type SpeakerTrack } from "./extract/transcript.ts";
+import { llmExtraction } from "./llm.ts";
+import { meetingHeading, minutesBlocks } from "./document/blocks.ts";
+import { writeMinutes } from "./document/writeMinutes.ts";
+import { minutesView, recordingFile } from "./view.ts";
+import { minutesNotFailed } from "./errors.ts";
+
+/** What the minutes service is built from. */
+export interface MinutesDeps {
+  config: Config;
+  log: Logger;
+  db: DB;
+  meetings: MeetingService;
+  collab: Pick<CollabServer, "notifyAll" | "edit">;
+  documents: DocumentStore;
+  users: UserStore;
+}
+
+/** Progress notices sent at most this often per meeting (the last one always goes). */
+const NOTICE_EVERY_MS = 500;
+
+const TRANSCRIBE = "transcribe";
+const WRITE = "minutes";
+const jobKey = (kind: string, meetingId: string) => `${kind}:${meetingId}`;
+
+/**
+ * From recording to minutes in the document: turns recording on and off (Recorder), hears the
+ * recording webhooks and meeting ends, and runs two durable jobs per meeting: "transcribe" (every
+ * speaker's recording, one after the other, each transcript stored as it is done, so a restart
+ * picks up where it stopped) and "minutes" (extract and write into the document, exactly once).
+ * Open pages hear each step as a minutes notice.
+ */
+export class MinutesService implements RecordingHooks {
+  readonly recordings: RecordingStore;
+  readonly jobs: JobStore;
+  readonly queue: JobQueue;
+  readonly log: Logger;
+  private recorder: Recorder | undefined;
+  private engine: EngineChoice;
+  private readonly lastNotice = new Map<string, number>();
+
+  constructor(private readonly deps: MinutesDeps) {
+    this.log = deps.log.child({ component: "minutes" });
+    this.recordings = new RecordingStore(deps.db);
+    this.jobs = new JobStore(deps.db);
+    const { workers, maxAttempts, retryMs } = deps.config.minutes;
+    this.queue = new JobQueue(this.jobs, { workers, maxAttempts, baseDelayMs: retryMs }, this.log);
+    const failed = (job: JobRow, error: string) => this.fail(job.subject, error);
+    this.queue.register(TRANSCRIBE, { run: (job) => this.transcribe(job), failed });
+    this.queue.register(WRITE, { run: (job) => this.write(job), failed });
+    this.engine = chooseEngine(deps.config.minutes);
+  }
+
+  /** Loads the recorder when LiveKit is configured, and hooks into the meetings. */
+  async init(): Promise<void> {
+    const rooms = this.deps.meetings.livekit;
+    if (rooms && !this.recorder) {
+      const { Recorder } = await import("./Recorder.ts");
+      this.recorder = new Recorder({ connection: rooms.connection, rooms, recordings: this.recordings, recordingsDir: this.deps.config.minutes.recordingsDir, log: this.log });
+    }
+    this.deps.meetings.recordingHooks = this;
+    if (this.engine.kind === "none") this.log.warn(this.engine.why);
+  }
+
+  /** Starts the job queue (jobs interrupted by a restart run again). */
+  start(): Promise<void> {
+    return this.queue.start();
+  }
+
+  stop(): Promise<void> {
+    return this.queue.stop();
+  }
+
+  /** Turns "Record and take minutes" on or off for a live meeting (the caller checked the policy). */
+  async setRecording(meeting: MeetingRow, on: boolean): Promise<MeetingRow> {
+    if (!this.recorder) throw meetingsNotConfigured(this.deps.meetings.missingSettings);
+    if (!(await this.deps.meetings.store.setRecording(meeting.id, on))) throw meetingEnded();
+    const fresh = (await this.deps.meetings.store.find(meeting.id))!;
+    this.log.info({ meeting: meeting.id, on }, "recording switched");
+    if (on) await this.recorder.recordRoom(fresh);
+    else await this.recorder.stopAll(meeting.id);
+    await this.deps.meetings.announce(fresh);
+    return fresh;
+  }
+
+  async onWebhook(event: WebhookEvent, meeting: MeetingRow): Promise<void> {
+    switch (event.event) {
+      case "track_published":
+        return this.recorder?.onTrackPublished(meeting, event.participant, event.track);
+      case "egress_ended": {
+        const meetingId = await this.recorder?.onEgressEnded(event.egressInfo);
+        if (meetingId) await this.maybeStart(meetingId);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  onEnded(meetingId: string): Promise<void> {
+    return this.maybeStart(meetingId);
+  }
+
+  /** Queues the transcription once the meeting has ended and every recording of it has (once per meeting). */
+  async maybeStart(meetingId: string): Promise<void> {
+    const meeting = await this.deps.meetings.store.find(meetingId);
+    if (meeting?.state !== "ended") return;
+    const recs = await this.recordings.forMeeting(meetingId);
+    if (recs.length === 0 || recs.some((r) => r.state === "active")) return;
+    if (await this.recordings.minutes(meetingId)) return;
+    const complete = recs.filter((r) => r.state === "complete");
+    if (complete.length === 0) {
+      await this.fail(meetingId, recs[0]!.error ?? "No recording of this meeting finished.");
+      return;
+    }
+    await this.recordings.setMinutes(meetingId, { state: "transcribing", speakersTotal: complete.length });
+    await this.queue.enqueue(TRANSCRIBE, jobKey(TRANSCRIBE, meetingId), meetingId);
+    await this.notify(meetingId, true);
+  }
+
+  /** "Try again" (hosts): a failed meeting's jobs start over from where they failed. */
+  async retry(meeting: MeetingRow): Promise<void> {
+    const row = await this.recordings.minutes(meeting.id);
+    if (row?.state !== "failed") throw minutesNotFailed();
+    const retried = (await this.jobs.retry(jobKey(WRITE, meeting.id))) ? WRITE : (await this.jobs.retry(jobKey(TRANSCRIBE, meeting.id))) ? TRANSCRIBE : undefined;
+    if (!retried) {
+      // Failed before any job (no recording finished): nothing to run again.
+      throw minutesNotFailed("Nothing can be tried again: no recording of this meeting finished.");
+    }
+    await this.recordings.setMinutes(meeting.id, { state: retried === WRITE ? "writing" : "transcribing", speakersTotal: row.speakersTotal, speakersDone: row.speakersDone });
+    this.queue.kick();
+    await this.notify(meeting.id, true);
+  }
+
+  /** `GET /api/meetings/:id/minutes`. */
+  async view(meeting: MeetingRow): Promise<MinutesView> {
+    const [row, recs] = await Promise.all([this.recordings.minutes(meeting.id), this.recordings.forMeeting(meeting.id)]);
+    const names = await this.speakerNames(meeting, recs);
+    return minutesView(meeting, row, recs, names);
+  }
+
+  /** The recording of a meeting named `file`, if it exists and is complete. */
+  async recordingPath(meetingId: string, file: string): Promise<string | undefined> {
+    const rec = (await this.recordings.forMeeting(meetingId)).find((r) => r.state === "complete" && recordingFile(r.filepath) === file);
+    return rec && fs.existsSync(rec.filepath) ? rec.filepath : undefined;
+  }
+
+  // --- the jobs ---------------------------------------------------------------------------------
+
+  private async meetingOf(job: JobRow): Promise<MeetingRow> {
+    const meeting = await this.deps.meetings.store.find(job.subject);
+    if (!meeting) throw new PermanentJobError("The meeting no longer exists.");
+    return meeting;
+  }
+
+  /** Transcribes every speaker's recording not transcribed yet, then queues the writing. */
+  private async transcribe(job: JobRow): Promise<void> {
+    const meeting = await this.meetingOf(job);
+    const recs = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete");
+    const done = await this.recordings.transcripts(meeting.id);
+    const engine = this.engine;
+    const hints = engine.kind === "none" ? undefined : await this.hints(meeting);
+    let speakersDone = recs.filter((r) => done.has(r.egressId)).length;
+    for (const rec of recs) {
+      if (done.has(rec.egressId)) continue;
+      const progress = async (fraction: number, force = false) => {
+        await this.recordings.setMinutes(meeting.id, { state: "transcribing", progress: fraction, speakersDone, speakersTotal: recs.length });
+        await this.notify(meeting.id, force);
+      };
+      await progress(0, true);
+      if (engine.kind !== "none") {
+        if (!fs.existsSync(rec.filepath)) throw new Error(`The recording ${recordingFile(rec.filepath)} is not in RECORDINGS_DIR (yet).`);
+        const segments = await engine.engine.transcribe(rec.filepath, hints!, (f) => void progress(f).catch(() => undefined));
+        await this.recordings.saveTranscript(rec.egressId, meeting.id, engine.engine.name, segments);
+      }
+      speakersDone++;
+    }
+    await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone, speakersTotal: recs.length });
+    await this.queue.enqueue(WRITE, jobKey(WRITE, meeting.id), meeting.id);
+    await this.notify(meeting.id, true);
+  }
+
+  /** Extracts the minutes and writes them into the document (exactly once: see writeMinutes). */
+  private async write(job: JobRow): Promise<void> {
+    const meeting = await this.meetingOf(job);
+    const total = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete").length;
+    await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone: total, speakersTotal: total });
+    await this.notify(meeting.id, true);
+    const stays = (await this.deps.meetings.store.attendance([meeting.id])).get(meeting.id) ?? [];
+    const recs = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete");
+    const transcripts = await this.recordings.transcripts(meeting.id);
+    const names = await this.speakerNames(meeting, recs);
+    const tracks: SpeakerTrack[] = recs.map((r) => ({
+      speaker: { userId: r.userId, name: names.get(r.userId) ?? "Someone" },
+      startedAtMs: nsToMs(r.startedAtNs) ?? Date.parse(meeting.startedAt),
+      segments: transcripts.get(r.egressId) ?? [],
+      file: recordingFile(r.filepath),
+    }));
+    const input = { meeting, stays, tracks };
+    let minutes = buildMinutes(input);
+    const llm = this.deps.config.minutes.llm;
+    if (llm && minutes.transcript.length) {
+      const extraction = await llmExtraction(llm, minutes.transcript, minutes.attendees, this.log);
+      if (extraction) minutes = buildMinutes(input, extraction);
+    }
+    const blocks = minutesBlocks(minutes, {
+      publicUrl: this.deps.config.publicUrl,
+      recordings: tracks.map((t, i) => ({ file: t.file!, speaker: t.speaker.name, startedAt: new Date(t.startedAtMs).toISOString(), seconds: secondsOf(recs[i]!) })),
+      transcriptNote: this.engine.kind === "none" ? `No transcript: ${this.engine.why}` : undefined,
+    });
+    const heading = meetingHeading(minutes, meeting.startedBy.name);
+    const written = await this.deps.collab.edit(meeting.docId, (doc) => writeMinutes(doc, meeting.id, blocks, heading));
+    this.log.info({ meeting: meeting.id, doc: meeting.docId, written, lines: minutes.transcript.length }, written ? "minutes written" : "minutes were already in the document");
+    const { transcript, actionItems, decisions, summary } = minutes;
+    await this.recordings.setMinutes(meeting.id, {
+      state: "done",
+      progress: 1,
+      speakersDone: total,
+      speakersTotal: total,
+      result: JSON.stringify({ transcript, actionItems, decisions, summary }),
+      writtenAt: new Date().toISOString(),
+    });
+    await this.notify(meeting.id, true);
+  }
+
+  /** A job failed for good: the minutes say why. */
+  private async fail(meetingId: string, error: string): Promise<void> {
+    const row = await this.recordings.minutes(meetingId);
+    await this.recordings.setMinutes(meetingId, { state: "failed", error, speakersDone: row?.speakersDone ?? 0, speakersTotal: row?.speakersTotal ?? 0, progress: row?.progress ?? 0 });
+    await this.notify(meetingId, true);
+  }
+
+  /** What the meeting knows, to bias the engine: attendees' names and companies, the document's words. */
+  private async hints(meeting: MeetingRow): Promise<Hints> {
+    const stays = (await this.deps.meetings.store.attendance([meeting.id])).get(meeting.id) ?? [];
+    const doc = await this.deps.documents.find(meeting.docId);
+    const text = await this.deps.collab.edit(meeting.docId, (d) => plainText(d.getXmlFragment(BODY_FRAGMENT))).catch(() => "");
+    return {
+      names: [...new Set(stays.map((s) => s.name))],
+      companies: [...new Set(stays.map((s) => s.company).filter(Boolean))],
+      terms: documentTerms(`${doc?.title ?? ""}\n${text}`),
+    };
+  }
+
+  private async speakerNames(meeting: MeetingRow, recs: RecordingRow[]): Promise<Map<string, string>> {
+    const stays = (await this.deps.meetings.store.attendance([meeting.id])).get(meeting.id) ?? [];
+    const names = new Map(stays.map((s) => [s.userId, s.name]));
+    for (const r of recs) {
+      if (!names.has(r.userId)) names.set(r.userId, (await this.deps.users.findById(r.userId))?.name ?? "Someone");
+    }
+    return names;
+  }
+
+  /** Tells the document's open pages where the minutes are (throttled unless `force`). */
+  private async notify(meetingId: string, force = false): Promise<void> {
+    const nowMs = Date.now();
+    if (!force && nowMs - (this.lastNotice.get(meetingId) ?? 0) < NOTICE_EVERY_MS) return;
+    this.lastNotice.set(meetingId, nowMs);
+    const [meeting, row] = await Promise.all([this.deps.meetings.store.find(meetingId), this.recordings.minutes(meetingId)]);
+    if (!meeting || !row) return;
+    await this.deps.collab.notifyAll(meeting.docId, minutesNotice(meetingId, row));
+  }
+}
+
+/** The notice for a meeting's minutes. */
+export function minutesNotice(meetingId: string, row: MinutesRow): MinutesNotice {
+  const n = { state: row.state, progress: row.progress, speakersDone: row.speakersDone, speakersTotal: row.speakersTotal, error: row.error ?? undefined };
+  return { type: "minutes", meetingId, ...n, label: minutesLabel(n) };
+}
+
+function secondsOf(r: RecordingRow): number | undefined {
+  const a = nsToMs(r.startedAtNs);
+  const b = nsToMs(r.endedAtNs);
+  return a !== undefined && b !== undefined ? (b - a) / 1000 : undefined;
+}
+
+/** The text of a document body, blocks separated by new lines. */
+function plainText(node: Y.XmlFragment | Y.XmlElement): string {
+  return node
+    .toArray()
+    .map((c) => (c instanceof Y.XmlText ? c.toDelta().map((d: { insert: unknown }) => (typeof d.insert === "string" ? d.insert : "")).join("") : c instanceof Y.XmlElement ? plainText(c) + "\n" : ""))
+    .join("");
+}

@@ -1,0 +1,122 @@
+import fs from "node:fs";
+import path from "node:path";
+import { DirectFileOutput, EgressClient, EgressStatus, TrackSource, TrackType, TwirpError, type EgressInfo, type ParticipantInfo, type TrackInfo } from "livekit-server-sdk";
+import type { Logger } from "../logger.ts";
+import type { MeetingRow } from "../store/meetings.ts";
+import { MAX_RECORDINGS_PER_MEETING, type RecordingStore } from "../store/recordings.ts";
+import type { LiveKitConnection } from "../meetings/rooms.ts";
+import { STANDARD_PARTICIPANT } from "../meetings/rooms.ts";
+import type { LiveKitRooms } from "../meetings/LiveKitRooms.ts";
+import { livekitUnreachable } from "../meetings/errors.ts";
+
+/** What the recorder needs. */
+export interface RecorderDeps {
+  connection: LiveKitConnection;
+  rooms: LiveKitRooms;
+  recordings: RecordingStore;
+  /** Where Track Egress writes (RECORDINGS_DIR, shared with the egress service). */
+  recordingsDir: string;
+  log: Logger;
+}
+
+/** Whether a track is someone's microphone (the only tracks recorded). */
+export function isMicrophone(track: Pick<TrackInfo, "type" | "source">): boolean {
+  return track.type === TrackType.AUDIO && track.source === TrackSource.MICROPHONE;
+}
+
+/**
+ * Records meetings as LiveKit Track Egress does it: one egress per microphone track, exported
+ * without transcoding (Opus → Ogg) to `<RECORDINGS_DIR>/<meeting>/<track>-<n>.ogg`, so every
+ * speaker is their own file. Started when recording is turned on (for the tracks already
+ * published) and on `track_published` while it is on; `egress_ended` brings the file's start time.
+ */
+export class Recorder {
+  private readonly egress: EgressClient;
+
+  constructor(private readonly deps: RecorderDeps) {
+    const { apiUrl, apiKey, apiSecret } = deps.connection;
+    this.egress = new EgressClient(apiUrl, apiKey, apiSecret, { requestTimeout: 10 });
+  }
+
+  /** Records every microphone track in the meeting's room now (recording was just turned on). */
+  async recordRoom(meeting: MeetingRow): Promise<number> {
+    let started = 0;
+    for (const p of await this.deps.rooms.listParticipants(meeting.roomName)) {
+      if (p.kind !== STANDARD_PARTICIPANT) continue;
+      for (const t of p.tracks) if (isMicrophone(t) && (await this.recordTrack(meeting, p.identity, t.sid))) started++;
+    }
+    return started;
+  }
+
+  /** `track_published`: records a microphone while the meeting is live and recording. */
+  async onTrackPublished(meeting: MeetingRow, participant: ParticipantInfo | undefined, track: TrackInfo | undefined): Promise<void> {
+    if (meeting.state !== "live" || !meeting.recording || !participant || !track) return;
+    if (participant.kind !== STANDARD_PARTICIPANT || !isMicrophone(track)) return;
+    await this.recordTrack(meeting, participant.identity, track.sid);
+  }
+
+  /**
+   * Starts one Track Egress for a track, unless it is being recorded already or the meeting reached
+   * its bound of recordings (each publish and each re-enable starts one). Returns whether it started.
+   */
+  async recordTrack(meeting: MeetingRow, userId: string, trackSid: string): Promise<boolean> {
+    const { recordings, log } = this.deps;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(trackSid) || (await recordings.activeFor(meeting.id, trackSid))) return false;
+    const count = await recordings.count(meeting.id);
+    if (count >= MAX_RECORDINGS_PER_MEETING) {
+      log.warn({ meeting: meeting.id, count }, "meeting reached its bound of recordings; not recording this track");
+      return false;
+    }
+    const dir = path.join(this.deps.recordingsDir, meeting.id);
+    fs.mkdirSync(dir, { recursive: true });
+    const filepath = path.join(dir, `${trackSid}-${count + 1}.ogg`);
+    let info: EgressInfo;
+    try {
+      info = await this.egress.startTrackEgress(meeting.roomName, new DirectFileOutput({ filepath }), trackSid);
+    } catch (err) {
+      if (err instanceof TwirpError && err.status === 404) return false; // the track is gone already
+      log.warn({ err: (err as Error).message, meeting: meeting.id, track: trackSid }, "could not start a track egress");
+      throw livekitUnreachable();
+    }
+    const inserted = await recordings.insert({ egressId: info.egressId, meetingId: meeting.id, trackSid, userId, filepath });
+    if (!inserted) await this.stop(info.egressId); // another request started this track meanwhile
+    else log.info({ meeting: meeting.id, track: trackSid, egress: info.egressId }, "recording a microphone");
+    return inserted;
+  }
+
+  /** Stops every active recording of a meeting (recording turned off). */
+  async stopAll(meetingId: string): Promise<void> {
+    for (const r of await this.deps.recordings.forMeeting(meetingId)) if (r.state === "active") await this.stop(r.egressId);
+  }
+
+  private async stop(egressId: string): Promise<void> {
+    try {
+      await this.egress.stopEgress(egressId);
+    } catch (err) {
+      // Already ended (its egress_ended is on its way) or unknown: nothing to stop.
+      if (err instanceof TwirpError && (err.status === 404 || err.status === 412)) return;
+      this.deps.log.warn({ err: (err as Error).message, egress: egressId }, "could not stop a track egress");
+      throw livekitUnreachable();
+    }
+  }
+
+  /**
+   * `egress_ended`: stores the recording's file and start time (once; a replay changes nothing).
+   * Returns the meeting id when this event ended one of our recordings.
+   */
+  async onEgressEnded(info: EgressInfo | undefined): Promise<string | undefined> {
+    if (!info?.egressId) return undefined;
+    const row = await this.deps.recordings.find(info.egressId);
+    if (!row) return undefined;
+    const file = info.fileResults[0] ?? (info.result.case === "file" ? info.result.value : undefined);
+    const finished = (info.status === EgressStatus.EGRESS_COMPLETE || info.status === EgressStatus.EGRESS_LIMIT_REACHED) && !!file;
+    const ended = await this.deps.recordings.end(info.egressId, {
+      state: finished ? "complete" : "failed",
+      startedAtNs: file?.startedAt ? String(file.startedAt) : info.startedAt ? String(info.startedAt) : null,
+      endedAtNs: file?.endedAt ? String(file.endedAt) : info.endedAt ? String(info.endedAt) : null,
+      error: finished ? null : info.error || "the recording did not finish",
+    });
+    if (ended) this.deps.log.info({ meeting: row.meetingId, egress: info.egressId, finished }, "recording ended");
+    return row.meetingId;
+  }
+}

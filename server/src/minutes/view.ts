@@ -1,0 +1,26 @@
+import path from "node:path";
+import { MinutesView, type MinutesState } from "@confer/shared";
+import type { MeetingRow } from "../store/meetings.ts";
+import type { MinutesRow, RecordingRow } from "../store/recordings.ts";
+import { nsToMs } from "./extract/transcript.ts";
+
+/** The recording's file name as stored and served (a request never names a path, only this). */
+export const recordingFile = (filepath: string) => path.basename(filepath);
+
+/** What `GET /api/meetings/:id/minutes` answers, from the stored state. */
+export function minutesView(meeting: MeetingRow, row: MinutesRow | undefined, recs: RecordingRow[], names: Map<string, string>): MinutesView {
+  const recordings = recs
+    .filter((r) => r.state === "complete")
+    .map((r) => ({
+      file: recordingFile(r.filepath),
+      speaker: { userId: r.userId, name: names.get(r.userId) ?? "Someone" },
+      startedAt: new Date(nsToMs(r.startedAtNs) ?? Date.parse(meeting.startedAt)).toISOString(),
+    }));
+  let state: MinutesState = row?.state ?? "none";
+  if (!row && (meeting.state === "live" ? meeting.recording || recs.some((r) => r.state === "active") : recs.length > 0)) state = "recording";
+  const view: MinutesView = { state, progress: row?.progress ?? 0 };
+  if (row?.error) view.error = row.error;
+  if (recordings.length) view.recordings = recordings;
+  if (row?.state === "done" && row.result) Object.assign(view, JSON.parse(row.result));
+  return MinutesView.parse(view);
+}
