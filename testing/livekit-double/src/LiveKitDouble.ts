@@ -5,6 +5,9 @@ import { RoomRegistry } from "./RoomRegistry.ts";
 import { ROOM_SERVICE_PREFIX, RoomService } from "./RoomService.ts";
 import { SignalServer } from "./signal/SignalServer.ts";
 import { WebhookSender, webhookEvent } from "./webhooks.ts";
+import { EGRESS_PREFIX, EgressService } from "./EgressService.ts";
+import { publishedTrack } from "./RoomRegistry.ts";
+import { AddTrackRequest, TrackSource, TrackType, type TrackInfo } from "@livekit/protocol";
 
 /** How to start a double; every field has a default. */
 export interface DoubleOptions {
@@ -38,6 +41,8 @@ export class LiveKitDouble {
   readonly roomService: RoomService;
   readonly signal: SignalServer;
   readonly webhooks: WebhookSender;
+  /** Track Egress (and the egress worker: it writes the recordings). */
+  readonly egress: EgressService;
   private readonly server: http.Server;
 
   private constructor(opts: DoubleOptions) {
@@ -51,7 +56,10 @@ export class LiveKitDouble {
     this.rooms = new RoomRegistry(
       {
         roomStarted: (room) => this.webhooks.emit(webhookEvent("room_started", { room })),
-        roomFinished: (room) => this.webhooks.emit(webhookEvent("room_finished", { room })),
+        roomFinished: (room) => {
+          this.egress.roomFinished(room.name);
+          this.webhooks.emit(webhookEvent("room_finished", { room }));
+        },
         participantJoined: (room, participant) => {
           this.signal.participantJoined(room, participant);
           this.webhooks.emit(webhookEvent("participant_joined", { room, participant }));
@@ -59,7 +67,9 @@ export class LiveKitDouble {
         participantLeft: (room, participant, removed) => {
           this.signal.participantLeft(room, participant, removed);
           this.webhooks.emit(webhookEvent("participant_left", { room, participant }));
+          for (const t of participant.tracks) this.egress.trackEnded(t.sid);
         },
+        trackPublished: (room, participant, track) => this.webhooks.emit(webhookEvent("track_published", { room, participant, track })),
         participantUpdated: (room, p) => this.signal.participantUpdated(room, p),
         trackMutedByServer: (room, identity, track) => this.signal.trackMutedByServer(room, identity, track),
       },
@@ -72,6 +82,7 @@ export class LiveKitDouble {
       log,
     );
     this.roomService = new RoomService(keys, this.rooms);
+    this.egress = new EgressService(keys, this.rooms, (event) => this.webhooks.emit(event));
     this.server = http.createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://double");
       const done = (p: Promise<void>) => p.catch((err: unknown) => {
@@ -79,6 +90,7 @@ export class LiveKitDouble {
         if (!res.headersSent) res.writeHead(500).end();
       });
       if (url.pathname.startsWith(ROOM_SERVICE_PREFIX)) done(this.roomService.handle(req, res, url.pathname.slice(ROOM_SERVICE_PREFIX.length)));
+      else if (url.pathname.startsWith(EGRESS_PREFIX)) done(this.egress.handle(req, res, url.pathname.slice(EGRESS_PREFIX.length)));
       else if (SignalServer.handles(url.pathname) && req.method === "GET") done(this.signal.handleValidate(req, res, url));
       else res.writeHead(404, { "Content-Type": "text/plain" }).end("404 page not found");
     });
@@ -103,6 +115,17 @@ export class LiveKitDouble {
     double.url = `ws://127.0.0.1:${port}`;
     double.httpUrl = `http://127.0.0.1:${port}`;
     return double;
+  }
+
+  /**
+   * Publishes a microphone track for a participant already in a room, as `addTrack` over the signal
+   * path would, with the audio its Track Egress will record (`track_published` goes out).
+   */
+  publishMicrophone(roomName: string, identity: string, audio?: { file: string; startedAtMs?: number }): TrackInfo {
+    const track = publishedTrack(new AddTrackRequest({ cid: `mic-${identity}-${Date.now()}`, name: "microphone", type: TrackType.AUDIO, source: TrackSource.MICROPHONE }));
+    if (audio) this.egress.audio.set(track.sid, audio);
+    this.rooms.addTrack(roomName, identity, track);
+    return track;
   }
 
   /** Stops listening and drops every room and session, sending no more webhooks. */

@@ -24,6 +24,8 @@ export interface RoomHooks {
   participantJoined(room: Room, p: ParticipantInfo): void;
   /** A participant is gone; `removed` when the server (RemoveParticipant, DeleteRoom) made them leave. */
   participantLeft(room: Room, p: ParticipantInfo, removed: boolean): void;
+  /** A participant published a track (signal `addTrack`, or a test's `publishMicrophone`). */
+  trackPublished(room: Room, p: ParticipantInfo, track: TrackInfo): void;
   /** A participant's info changed (tracks, mute, name…): connected clients get a ParticipantUpdate. */
   participantUpdated(room: Room, p: ParticipantInfo): void;
   /** The server muted one of a participant's tracks; its client must stop sending. */
@@ -218,6 +220,7 @@ export class RoomRegistry {
     p.isPublisher = true;
     p.version++;
     this.hooks.participantUpdated(this.room(roomName)!, p);
+    this.hooks.trackPublished(this.room(roomName)!, p, track);
   }
 
   /** A participant muted or unmuted its own track (signal `mute`). */

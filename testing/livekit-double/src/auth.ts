@@ -67,7 +67,7 @@ export class ApiKeys {
 }
 
 /** What a RoomService method needs from the caller's grant (LiveKit `pkg/service/auth.go`). */
-export type GrantNeed = { kind: "create" } | { kind: "list" } | { kind: "admin"; room: string };
+export type GrantNeed = { kind: "create" } | { kind: "list" } | { kind: "record" } | { kind: "admin"; room: string };
 
 /** Whether `video` satisfies `need`, exactly as LiveKit's `Ensure*Permission` functions decide. */
 export function hasGrant(video: VideoGrant | undefined, need: GrantNeed): boolean {
@@ -77,6 +77,8 @@ export function hasGrant(video: VideoGrant | undefined, need: GrantNeed): boolea
       return video.roomCreate === true;
     case "list":
       return video.roomList === true;
+    case "record":
+      return video.roomRecord === true;
     case "admin":
       return video.roomAdmin === true && video.room === need.room;
   }

@@ -5,3 +5,4 @@ export { RoomService, ROOM_SERVICE_PREFIX, type RoomServiceCall } from "./RoomSe
 export { SignalServer, type SignalOptions } from "./signal/SignalServer.ts";
 export { WebhookSender, signWebhook, webhookEvent, WEBHOOK_CONTENT_TYPE, type Delivery, type SignOptions } from "./webhooks.ts";
 export { TwirpError, TWIRP_STATUS, type TwirpCode } from "./twirp.ts";
+export { EgressService, EGRESS_PREFIX, type TrackAudio } from "./EgressService.ts";

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
-import { WebhookEvent, type ParticipantInfo, type Room, type TrackInfo } from "@livekit/protocol";
+import { WebhookEvent, type EgressInfo, type ParticipantInfo, type Room, type TrackInfo } from "@livekit/protocol";
 
 /** LiveKit's webhook content type: a custom one, so the signature is checked before parsing. */
 export const WEBHOOK_CONTENT_TYPE = "application/webhook+json";
@@ -32,7 +32,7 @@ export async function signWebhook(body: string, opts: SignOptions): Promise<stri
 }
 
 /** A webhook event as the double makes it: LiveKit's event names, a unique id and a creation time. */
-export function webhookEvent(event: string, parts: { room?: Room; participant?: ParticipantInfo; track?: TrackInfo }): WebhookEvent {
+export function webhookEvent(event: string, parts: { room?: Room; participant?: ParticipantInfo; track?: TrackInfo; egressInfo?: EgressInfo }): WebhookEvent {
   return new WebhookEvent({
     event,
     id: `EV_${randomUUID()}`,
@@ -40,6 +40,7 @@ export function webhookEvent(event: string, parts: { room?: Room; participant?: 
     room: parts.room?.clone(),
     participant: parts.participant?.clone(),
     track: parts.track?.clone(),
+    egressInfo: parts.egressInfo?.clone(),
   });
 }
 

@@ -1,0 +1,200 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  EgressInfo,
+  EgressSourceType,
+  EgressStatus,
+  FileInfo,
+  ListEgressRequest,
+  ListEgressResponse,
+  StopEgressRequest,
+  TrackEgressRequest,
+  type WebhookEvent,
+} from "@livekit/protocol";
+import { hasGrant, TokenError, type ApiKeys, type Claims } from "./auth.ts";
+import type { RoomRegistry } from "./RoomRegistry.ts";
+import type { RoomServiceCall } from "./RoomService.ts";
+import { readBody, TWIRP_STATUS, TwirpError, writeTwirpError, writeTwirpJson } from "./twirp.ts";
+import { webhookEvent } from "./webhooks.ts";
+
+/** Path prefix of the Egress service, as livekit-server-sdk's EgressClient calls it. */
+export const EGRESS_PREFIX = "/twirp/livekit.Egress/";
+const MAX_BODY = 1 << 20;
+
+/** What a track "carries", as the double's egress records it: an audio file and when it started. */
+export interface TrackAudio {
+  /** A file to write as the recording (Ogg/Opus, as Track Egress writes an Opus track). */
+  file: string;
+  /** When the recording starts, Unix ms (default: when the egress started). */
+  startedAtMs?: number;
+}
+
+interface Running {
+  info: EgressInfo;
+  trackSid: string;
+  filepath: string;
+}
+
+const ns = (ms: number) => BigInt(Math.round(ms)) * 1_000_000n;
+
+/**
+ * LiveKit's Egress service for Track Egress, over Twirp JSON: `StartTrackEgress` (a
+ * `DirectFileOutput` file path), `StopEgress` and `ListEgress`, all needing `roomRecord`. The double
+ * plays the egress worker too: when the track ends (StopEgress, its participant leaves, the room
+ * closes) it writes the track's audio where it was asked and sends `egress_ended` with `fileResults`
+ * (start and end in Unix nanoseconds), as LiveKit does; `egress_started` is sent on start. A track's
+ * audio comes from `audio` (set by tests, or by the media path); without it the egress fails.
+ */
+export class EgressService {
+  /** Every call, oldest first. */
+  readonly calls: RoomServiceCall[] = [];
+  /** Audio by track sid. */
+  readonly audio = new Map<string, TrackAudio>();
+  /** Called before each method runs (tests use it to fail LiveKit). */
+  beforeCall: ((method: string, body: unknown) => void | Promise<void>) | undefined;
+  private readonly running = new Map<string, Running>();
+  private readonly ended = new Map<string, EgressInfo>();
+
+  constructor(
+    private readonly keys: ApiKeys,
+    private readonly rooms: RoomRegistry,
+    private readonly emit: (event: WebhookEvent) => void,
+  ) {}
+
+  /** Egresses running now. */
+  get active(): EgressInfo[] {
+    return [...this.running.values()].map((r) => r.info);
+  }
+
+  /** Handles `POST /twirp/livekit.Egress/<Method>`. */
+  async handle(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const record = (status: number, body: unknown) => void this.calls.push({ method: name, body, status });
+    const fail = (err: TwirpError, body: unknown = undefined) => {
+      record(TWIRP_STATUS[err.code], body);
+      writeTwirpError(res, err);
+    };
+    const parse = REQUESTS[name as keyof typeof REQUESTS];
+    if (req.method !== "POST" || !parse) return fail(new TwirpError("bad_route", `no handler for path "${req.url}"`));
+    const claims = await this.authenticate(req, res);
+    if (claims === null) return record(401, undefined);
+    const raw = await readBody(req, MAX_BODY);
+    if (!raw) return fail(new TwirpError("malformed", "request body too large"));
+    let body: unknown;
+    try {
+      body = parse.fromJsonString(raw.toString("utf8") || "{}", { ignoreUnknownFields: true });
+    } catch {
+      return fail(new TwirpError("malformed", "the json request could not be decoded"));
+    }
+    if (!hasGrant(claims?.video, { kind: "record" })) return fail(new TwirpError("unauthenticated", "permissions denied"), body);
+    try {
+      await this.beforeCall?.(name, body);
+      const out = name === "StartTrackEgress" ? this.start(body as TrackEgressRequest) : name === "StopEgress" ? this.stop((body as StopEgressRequest).egressId) : this.list(body as ListEgressRequest);
+      record(200, body);
+      writeTwirpJson(res, out.toJsonString());
+    } catch (err) {
+      if (err instanceof TwirpError) return fail(err, body);
+      fail(new TwirpError("internal", (err as Error).message), body);
+    }
+  }
+
+  /** StartTrackEgress: the track must be published in the room; only file output is supported. */
+  start(req: TrackEgressRequest): EgressInfo {
+    const room = this.rooms.room(req.roomName);
+    if (!room) throw new TwirpError("not_found", "requested room does not exist");
+    const owner = this.rooms.participants(req.roomName).find((p) => p.tracks.some((t) => t.sid === req.trackId));
+    if (!owner) throw new TwirpError("not_found", "track not found");
+    if (req.output.case !== "file" || !req.output.value.filepath) throw new TwirpError("invalid_argument", "only DirectFileOutput with a filepath is supported by the double");
+    const info = new EgressInfo({
+      egressId: `EG_${randomBytes(6).toString("base64url")}`,
+      roomId: room.sid,
+      roomName: room.name,
+      sourceType: EgressSourceType.SDK,
+      status: EgressStatus.EGRESS_STARTING,
+      startedAt: ns(Date.now()),
+      updatedAt: ns(Date.now()),
+      request: { case: "track", value: req },
+    });
+    this.running.set(info.egressId, { info, trackSid: req.trackId, filepath: req.output.value.filepath });
+    const answer = info.clone();
+    info.status = EgressStatus.EGRESS_ACTIVE;
+    this.emit(webhookEvent("egress_started", { egressInfo: info }));
+    return answer;
+  }
+
+  /** StopEgress: ends a running egress (writing its file). */
+  stop(egressId: string): EgressInfo {
+    const running = this.running.get(egressId);
+    if (!running) {
+      if (this.ended.has(egressId)) throw new TwirpError("failed_precondition", "egress already ended");
+      throw new TwirpError("not_found", "egress not found");
+    }
+    return this.finish(running);
+  }
+
+  /** ListEgress: by room, by id, or only the active ones. */
+  list(req: ListEgressRequest): ListEgressResponse {
+    const all = [...[...this.running.values()].map((r) => r.info), ...this.ended.values()];
+    const items = all.filter((i) => (!req.roomName || i.roomName === req.roomName) && (!req.egressId || i.egressId === req.egressId) && (!req.active || i.status === EgressStatus.EGRESS_ACTIVE));
+    return new ListEgressResponse({ items });
+  }
+
+  /** A track stopped (unpublished, its participant left, the room closed): its egresses end. */
+  trackEnded(trackSid: string): void {
+    for (const r of [...this.running.values()]) if (r.trackSid === trackSid) this.finish(r);
+  }
+
+  /** The room closed: every egress of it ends. */
+  roomFinished(roomName: string): void {
+    for (const r of [...this.running.values()]) if (r.info.roomName === roomName) this.finish(r);
+  }
+
+  /** Writes the recording where it was asked and sends `egress_ended`. */
+  private finish(r: Running): EgressInfo {
+    this.running.delete(r.info.egressId);
+    const info = r.info;
+    const nowMs = Date.now();
+    const audio = this.audio.get(r.trackSid);
+    info.endedAt = ns(nowMs);
+    info.updatedAt = ns(nowMs);
+    if (audio && fs.existsSync(audio.file)) {
+      fs.mkdirSync(path.dirname(r.filepath), { recursive: true });
+      fs.copyFileSync(audio.file, r.filepath);
+      const startedMs = audio.startedAtMs ?? Number(info.startedAt / 1_000_000n);
+      const file = new FileInfo({
+        filename: r.filepath,
+        startedAt: ns(startedMs),
+        endedAt: ns(nowMs),
+        duration: ns(nowMs - startedMs),
+        size: BigInt(fs.statSync(r.filepath).size),
+        location: "",
+      });
+      info.status = EgressStatus.EGRESS_COMPLETE;
+      info.fileResults = [file];
+      info.result = { case: "file", value: file };
+    } else {
+      info.status = EgressStatus.EGRESS_FAILED;
+      info.error = "no media was received on the track";
+    }
+    this.ended.set(info.egressId, info);
+    this.emit(webhookEvent("egress_ended", { egressInfo: info }));
+    return info;
+  }
+
+  /** Claims of the Bearer token; undefined when there is none; null after answering 401. */
+  private async authenticate(req: IncomingMessage, res: ServerResponse): Promise<Claims | undefined | null> {
+    const header = req.headers.authorization;
+    if (!header) return undefined;
+    try {
+      if (!header.startsWith("Bearer ")) throw new TokenError("invalid authorization header. Must start with Bearer ");
+      return await this.keys.verify(header.slice("Bearer ".length));
+    } catch (err) {
+      res.writeHead(401, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end(err instanceof TokenError ? err.message : "invalid authorization token");
+      return null;
+    }
+  }
+}
+
+const REQUESTS = { StartTrackEgress: TrackEgressRequest, StopEgress: StopEgressRequest, ListEgress: ListEgressRequest } as const;
