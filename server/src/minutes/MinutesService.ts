@@ -127,7 +127,11 @@ export class MinutesService implements RecordingHooks {
   async maybeStart(meetingId: string): Promise<void> {
     const meeting = await this.deps.meetings.store.find(meetingId);
     if (meeting?.state !== "ended") return;
-    const recs = await this.recordings.forMeeting(meetingId);
+    let recs = await this.recordings.forMeeting(meetingId);
+    if (recs.some((r) => r.state === "active")) {
+      await this.recorder?.refresh(meeting);
+      recs = await this.recordings.forMeeting(meetingId);
+    }
     if (recs.length === 0 || recs.some((r) => r.state === "active")) return;
     if (await this.recordings.minutes(meetingId)) return;
     const complete = recs.filter((r) => r.state === "complete");

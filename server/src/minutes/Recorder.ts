@@ -101,6 +101,25 @@ export class Recorder {
   }
 
   /**
+   * Applies the end of recordings whose `egress_ended` has not arrived (lost, or it came before the
+   * recording's row was written): asks LiveKit which egresses of the room have ended.
+   */
+  async refresh(meeting: MeetingRow): Promise<void> {
+    const active = (await this.deps.recordings.forMeeting(meeting.id)).filter((r) => r.state === "active");
+    if (active.length === 0) return;
+    let items: EgressInfo[];
+    try {
+      items = await this.egress.listEgress({ roomName: meeting.roomName });
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message, meeting: meeting.id }, "could not list egresses");
+      return;
+    }
+    for (const info of items) {
+      if (info.status >= EgressStatus.EGRESS_COMPLETE && active.some((a) => a.egressId === info.egressId)) await this.onEgressEnded(info);
+    }
+  }
+
+  /**
    * `egress_ended`: stores the recording's file and start time (once; a replay changes nothing).
    * Returns the meeting id when this event ended one of our recordings.
    */

@@ -75,6 +75,15 @@ function clausesOf(ts: string[], speaker: Speaker, attendees: Attendee[]): Claus
     const contracted = CONTRACTED.exec(ts[i]!);
     const modal = i;
     const modalLength = contracted ? 1 : modalAt(ts, i);
+    // Recognisers drop short words: "<name> review the pricing" (no "will") still names who does what.
+    if (!modalLength && i > 0 && ACTION_VERBS.has(ts[i]!)) {
+      const named = (i >= 2 && matchAttendee(`${ts[i - 2]} ${ts[i - 1]}`, attendees)) || matchAttendee(ts[i - 1]!, attendees);
+      if (named) {
+        const subjectStart = i >= 2 && matchAttendee(`${ts[i - 2]} ${ts[i - 1]}`, attendees) ? i - 2 : i - 1;
+        out.push({ subjectStart, modal: i, modalLength: 0, assignee: named, nobody: false, cue: false });
+        continue;
+      }
+    }
     if (!modalLength || (!contracted && i === 0)) continue;
     // "to" is a modal only after "action item for <name>" ("action item for bob to send …").
     if (!contracted && ts[i] === "to" && !ts.slice(Math.max(0, i - 4), i).includes("item")) continue;
