@@ -30,9 +30,9 @@ const timeFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-d
 /** "08:05" (UTC) */
 export const hhmm = (iso: string) => timeFmt.format(new Date(iso));
 
-/** "Minutes · Thu 3 Dec 2026, 08:00–08:25 UTC (25 min)" */
+/** "Minutes · Thu, 3 Dec 2026 · 08:00–08:25 UTC (25 min)" */
 export function minutesTitle(m: Pick<Minutes, "startedAt" | "endedAt" | "durationMinutes">): string {
-  return `Minutes · ${dateFmt.format(new Date(m.startedAt))}, ${hhmm(m.startedAt)}–${hhmm(m.endedAt)} UTC (${m.durationMinutes} min)`;
+  return `Minutes · ${dateFmt.format(new Date(m.startedAt))} · ${hhmm(m.startedAt)}–${hhmm(m.endedAt)} UTC (${m.durationMinutes} min)`;
 }
 
 /** The heading that names the meeting when its card is gone from the document. */
