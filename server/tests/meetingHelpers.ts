@@ -1,6 +1,6 @@
 import WebSocket from "ws";
 import * as decoding from "lib0/decoding";
-import { NOTICE_MESSAGE, readNotice, type MeetingNotice } from "@confer/shared";
+import { NOTICE_MESSAGE, readNotice, type MeetingNotice, type MinutesNotice } from "@confer/shared";
 import { LiveKitDouble, type DoubleOptions } from "@confer/livekit-double";
 import { api, startMailServer, TEST_PUBLIC_URL, waitFor, type TestUser } from "./helpers.ts";
 
@@ -47,11 +47,13 @@ export async function meetingToken(baseUrl: string, meetingId: string, who: Test
 export async function openPage(baseUrl: string, docId: string, who: TestUser) {
   const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/collab/${docId}?notices=1`, { headers: { cookie: who.cookie, origin: TEST_PUBLIC_URL } });
   const notices: MeetingNotice[] = [];
+  const minutes: MinutesNotice[] = [];
   ws.on("message", (data: Buffer) => {
     const decoder = decoding.createDecoder(new Uint8Array(data));
     if (decoding.readVarUint(decoder) !== NOTICE_MESSAGE) return;
     const notice = readNotice(decoder);
     if (notice?.type === "meeting") notices.push(notice);
+    if (notice?.type === "minutes") minutes.push(notice);
   });
   await new Promise((resolve, reject) => {
     ws.once("open", resolve);
@@ -59,6 +61,10 @@ export async function openPage(baseUrl: string, docId: string, who: TestUser) {
   });
   return {
     notices,
+    /** The minutes notices received, in order. */
+    minutes,
+    /** Waits for a minutes notice matching `check`. */
+    waitMinutes: (check: (n: MinutesNotice) => boolean, what: string, timeoutMs = 10_000) => waitFor(() => minutes.find(check), what, timeoutMs),
     /** Waits for a meeting notice matching `check`, among those from index `from` on. */
     waitNotice: (check: (n: MeetingNotice) => boolean, what: string, from = 0) => waitFor(() => notices.slice(from).find(check), what),
     close: () => ws.close(),

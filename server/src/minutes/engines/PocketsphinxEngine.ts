@@ -10,7 +10,7 @@ import type { Hints, OnProgress, Segment, TranscriptionEngine } from "./types.ts
 export const MODEL_DIR = "/usr/share/pocketsphinx/model/en-us";
 const DICT = path.join(MODEL_DIR, "cmudict-en-us.dict");
 /** A pause longer than this between words starts a new transcript segment. */
-const SEGMENT_GAP_S = 0.8;
+const SEGMENT_GAP_S = 1.2;
 /** Share of the work the language-model pass takes (the keyword pass is much faster). */
 const LM_SHARE = 0.85;
 
