@@ -1,5 +1,5 @@
 // `pnpm bench`: Confer's benchmarks, printed as tables. Not part of the test suite.
-// `pnpm bench [section|scenario ...]`: sections bundle, trace, longlog, fanout, idle, meetings (default: all; also
+// `pnpm bench [section|scenario ...]`: sections bundle, trace, longlog, fanout, idle, meetings, minutes (default: all; also
 // BENCH_ONLY=...), or fan-out scenario ids (50x10, 1500x500, 200x1, stress), which run the fan-out
 // with only those. BENCH_PROF=confer writes CPU profiles of the Confer server children to bench/profiles/.
 import os from "node:os";
@@ -12,10 +12,11 @@ import { runLongLog } from "./benchmarks/longLog.ts";
 import { FANOUT_SCENARIOS, runFanout, selectScenarios } from "./benchmarks/fanout.ts";
 import { runIdleMemory } from "./benchmarks/idleMemory.ts";
 import { runMeetings } from "./benchmarks/meetings.ts";
+import { runMinutes } from "./benchmarks/minutes.ts";
 import { runBundleSize } from "./benchmarks/bundleSize.ts";
 import { printTargets, type RunResults } from "./benchmarks/targets.ts";
 
-const SECTIONS = ["bundle", "trace", "longlog", "fanout", "idle", "meetings"] as const;
+const SECTIONS = ["bundle", "trace", "longlog", "fanout", "idle", "meetings", "minutes"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   if (sections.has("fanout")) results.fanout = await runFanout(scenarioArgs.length ? selectScenarios(scenarioArgs) : selectScenarios());
   if (sections.has("idle")) results.idle = await runIdleMemory();
   if (sections.has("meetings")) results.meetings = await runMeetings();
+  if (sections.has("minutes")) await runMinutes();
   printTargets(results);
   console.log(`\nTotal bench time: ${ms(performance.now() - started)}`);
 }
