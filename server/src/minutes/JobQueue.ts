@@ -7,7 +7,8 @@ export class PermanentJobError extends Error {}
 
 /** What a kind of job does, and what happens when it fails for good. */
 export interface JobKind {
-  run(job: JobRow): Promise<void>;
+  /** Does the job; `signal` aborts when the server shuts down (the job then runs again after the restart). */
+  run(job: JobRow, signal: AbortSignal): Promise<void>;
   /** Called once when the job has failed for good (out of attempts, or a permanent error). */
   failed(job: JobRow, error: string): Promise<void>;
 }
@@ -40,6 +41,7 @@ export class JobQueue {
   private pumping: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  private shutdown = new AbortController();
 
   constructor(
     private readonly store: JobStore,
@@ -55,15 +57,20 @@ export class JobQueue {
   /** Starts working: jobs left running by a previous process go back to the queue first. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.shutdown = new AbortController();
     const requeued = await this.store.requeueRunning();
     if (requeued) this.log.info({ requeued }, "jobs interrupted by a restart are queued again");
     this.kick();
   }
 
-  /** Stops taking jobs and waits for the running ones to settle. */
+  /**
+   * Stops taking jobs and aborts the running ones, waiting for them to settle. An aborted job stays
+   * "running" in the database, so the next start queues it again without counting a failure.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.shutdown.abort();
     await this.pumping;
     await Promise.allSettled([...this.running]);
   }
@@ -131,11 +138,16 @@ export class JobQueue {
   private async run(job: JobRow): Promise<void> {
     const kind = this.kinds.get(job.kind)!;
     const log = this.log.child({ job: job.id, kind: job.kind, subject: job.subject, attempt: job.attempts });
+    const signal = this.shutdown.signal;
     try {
-      await kind.run(job);
+      await kind.run(job, signal);
       await this.store.finish(job.id);
       log.info("job done");
     } catch (err) {
+      if (signal.aborted) {
+        log.info("job interrupted by shutdown; it runs again after the restart");
+        return;
+      }
       const message = (err as Error)?.message || String(err);
       const permanent = err instanceof PermanentJobError;
       const retryAt = !permanent && job.attempts < this.opts.maxAttempts ? new Date(Date.now() + backoffMs(job.attempts, this.opts)).toISOString() : undefined;

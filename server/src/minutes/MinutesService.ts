@@ -68,7 +68,7 @@ export class MinutesService implements RecordingHooks {
     const { workers, maxAttempts, retryMs } = deps.config.minutes;
     this.queue = new JobQueue(this.jobs, { workers, maxAttempts, baseDelayMs: retryMs }, this.log);
     const failed = (job: JobRow, error: string) => this.fail(job.subject, error);
-    this.queue.register(TRANSCRIBE, { run: (job) => this.transcribe(job), failed });
+    this.queue.register(TRANSCRIBE, { run: (job, signal) => this.transcribe(job, signal), failed });
     this.queue.register(WRITE, { run: (job) => this.write(job), failed });
     this.engine = chooseEngine(deps.config.minutes);
   }
@@ -180,7 +180,7 @@ export class MinutesService implements RecordingHooks {
   }
 
   /** Transcribes every speaker's recording not transcribed yet, then queues the writing. */
-  private async transcribe(job: JobRow): Promise<void> {
+  private async transcribe(job: JobRow, signal: AbortSignal): Promise<void> {
     const meeting = await this.meetingOf(job);
     const recs = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete");
     const done = await this.recordings.transcripts(meeting.id);
@@ -189,6 +189,7 @@ export class MinutesService implements RecordingHooks {
     let speakersDone = recs.filter((r) => done.has(r.egressId)).length;
     for (const rec of recs) {
       if (done.has(rec.egressId)) continue;
+      signal.throwIfAborted();
       const progress = async (fraction: number, force = false) => {
         await this.recordings.setMinutes(meeting.id, { state: "transcribing", progress: fraction, speakersDone, speakersTotal: recs.length });
         await this.notify(meeting.id, force);
@@ -196,7 +197,7 @@ export class MinutesService implements RecordingHooks {
       await progress(0, true);
       if (engine.kind !== "none") {
         if (!fs.existsSync(rec.filepath)) throw new Error(`The recording ${recordingFile(rec.filepath)} is not in RECORDINGS_DIR (yet).`);
-        const segments = await engine.engine.transcribe(rec.filepath, hints!, (f) => void progress(f).catch(() => undefined));
+        const segments = await engine.engine.transcribe(rec.filepath, hints!, (f) => void progress(f).catch(() => undefined), signal);
         await this.recordings.saveTranscript(rec.egressId, meeting.id, engine.engine.name, segments);
       }
       speakersDone++;

@@ -1,0 +1,75 @@
+import fs from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import { LiveKitDouble } from "@confer/livekit-double";
+import type { MinutesView } from "@confer/shared";
+import { api, connect, createDoc, signup, spawnServer, synced, tempDir, waitFor, type TestUser } from "./helpers.ts";
+import { meetingToken, openPage } from "./meetingHelpers.ts";
+import { signalJoin } from "./meetingSignal.ts";
+import { requireSpeechTools, speakerRecording } from "./speech.ts";
+import { bodyOf, minutesCount, textOf, writeCard } from "./minutesHelpers.ts";
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+let double: LiveKitDouble | undefined;
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  await double?.close();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe("a server killed during transcription", () => {
+  it("picks the job up after the restart and writes one set of minutes", async () => {
+    requireSpeechTools();
+    double = await LiveKitDouble.start({ peer: false, departureMs: 100 });
+    const dataDir = tempDir("confer-crash-");
+    const audioDir = tempDir("confer-crash-audio-");
+    dirs.push(dataDir, audioDir);
+    const env = { LIVEKIT_URL: double.url, LIVEKIT_API_KEY: double.apiKey, LIVEKIT_API_SECRET: double.apiSecret };
+    const start = async () => {
+      const s = await spawnServer(dataDir, env);
+      children.push(s.child);
+      double!.webhooks.url = `${s.url}/api/livekit/webhook`;
+      return s;
+    };
+    let server = await start();
+    const olga: TestUser = await signup(server.url, { name: "Olga Owner", company: "Acme" });
+    const docId = await createDoc(server.url, olga, "Crash test");
+    const meetingId: string = (await api(server.url, "POST", `/api/docs/${docId}/meetings`, { cookie: olga.cookie, body: { record: true } })).json.id;
+    const editor = connect(server.url, docId, olga.cookie);
+    await synced(editor.provider);
+    writeCard(editor.doc, meetingId, "Before", "After");
+    await waitFor(() => editor.provider.wsconnected && !editor.provider.ws?.bufferedAmount, "the card sent");
+    const page = await openPage(server.url, docId, olga);
+    const join = await signalJoin(double, (await meetingToken(server.url, meetingId, olga)).token);
+    const lines = Array.from({ length: 5 }, (_, i) => ({ speaker: "olga", at: 1 + i * 5, text: "We decided to launch the product in March. I will send the updated contract by Friday." }));
+    double.publishMicrophone(`confer-${meetingId}`, olga.id, { file: speakerRecording(audioDir, "olga", lines, 27), startedAtMs: Date.now() });
+    await waitFor(() => double!.egress.active.length === 1, "the egress");
+    await api(server.url, "POST", `/api/meetings/${meetingId}/end`, { cookie: olga.cookie });
+    await page.waitMinutes((n) => n.meetingId === meetingId && n.state === "transcribing", "transcription under way", 30_000);
+
+    server.child.kill("SIGKILL");
+    await new Promise((r) => server.child.once("exit", r));
+    page.close();
+    join.close();
+    editor.destroy();
+
+    server = await start();
+    const view = await waitFor(
+      async () => {
+        const v = (await api(server.url, "GET", `/api/meetings/${meetingId}/minutes`, { cookie: olga.cookie })).json as MinutesView;
+        return v.state === "done" || v.state === "failed" ? v : undefined;
+      },
+      "minutes after the restart",
+      60_000,
+    );
+    expect(view.state).toBe("done");
+    expect(view.actionItems?.some((a) => a.assignee?.userId === olga.id && a.due === "Friday")).toBe(true);
+    const reader = connect(server.url, docId, olga.cookie);
+    await synced(reader.provider);
+    const body = bodyOf(reader.doc);
+    expect(minutesCount(body)).toBe(1);
+    expect([textOf(body[0]!), textOf(body[body.length - 1]!)]).toEqual(["Before", "After"]);
+    reader.destroy();
+  }, 120_000);
+});
