@@ -285,6 +285,7 @@ export class MinutesService implements RecordingHooks {
     this.lastNotice.set(meetingId, nowMs);
     const [meeting, row] = await Promise.all([this.deps.meetings.store.find(meetingId), this.recordings.minutes(meetingId)]);
     if (!meeting || !row) return;
+    if (row.state === "done" || row.state === "failed") this.lastNotice.delete(meetingId);
     await this.deps.collab.notifyAll(meeting.docId, minutesNotice(meetingId, row));
   }
 }

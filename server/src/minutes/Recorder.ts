@@ -129,7 +129,11 @@ export class Recorder {
     if (!row) return undefined;
     const file = info.fileResults[0] ?? (info.result.case === "file" ? info.result.value : undefined);
     const finished = (info.status === EgressStatus.EGRESS_COMPLETE || info.status === EgressStatus.EGRESS_LIMIT_REACHED) && !!file;
+    // Where the egress says it wrote, when that is inside RECORDINGS_DIR (it may add an extension); else where we asked.
+    const dir = path.resolve(this.deps.recordingsDir) + path.sep;
+    const reported = file?.filename ? path.resolve(this.deps.recordingsDir, file.filename) : undefined;
     const ended = await this.deps.recordings.end(info.egressId, {
+      filepath: reported?.startsWith(dir) && reported.endsWith(".ogg") ? reported : undefined,
       state: finished ? "complete" : "failed",
       startedAtNs: file?.startedAt ? String(file.startedAt) : info.startedAt ? String(info.startedAt) : null,
       endedAtNs: file?.endedAt ? String(file.endedAt) : info.endedAt ? String(info.endedAt) : null,

@@ -76,10 +76,10 @@ export class RecordingStore {
   }
 
   /** Applies `egress_ended` once: false when the recording had already ended (a replay). */
-  async end(egressId: string, e: { state: "complete" | "failed"; startedAtNs: string | null; endedAtNs: string | null; error: string | null }): Promise<boolean> {
+  async end(egressId: string, e: { state: "complete" | "failed"; startedAtNs: string | null; endedAtNs: string | null; error: string | null; filepath?: string }): Promise<boolean> {
     const result = await this.db
       .updateTable("meeting_recordings")
-      .set({ state: e.state, started_at_ns: e.startedAtNs, ended_at_ns: e.endedAtNs, error: e.error })
+      .set({ state: e.state, started_at_ns: e.startedAtNs, ended_at_ns: e.endedAtNs, error: e.error, ...(e.filepath ? { filepath: e.filepath } : {}) })
       .where("egress_id", "=", egressId)
       .where("state", "=", "active")
       .executeTakeFirst();
