@@ -111,7 +111,7 @@ describe("a recorded meeting becomes minutes in the document", () => {
     const speakers = (quote.content ?? []).map((p) => (p.content ?? []).find((t) => t.marks?.some((m) => m.type === "strong"))?.text);
     expect(turns(speakers)).toEqual(["Olga Owner:", "Priya Okafor:", "Bob Baker:", "Olga Owner:"]);
     const stamp = (quote.content![1]!.content![0] as Json).marks![0]!;
-    expect(stamp.attrs!.href).toMatch(/^http:\/\/confer\.test\/api\/meetings\/.+\/recordings\/TR_[\w-]+-1\.ogg#t=\d+$/);
+    expect(stamp.attrs!.href).toMatch(/^http:\/\/confer\.test\/api\/meetings\/.+\/recordings\/TR_[\w-]+-\d+\.ogg#t=\d+$/);
 
     // The same through REST, for any member (the guest too).
     const view = await minutesOf(meetingId, priya);

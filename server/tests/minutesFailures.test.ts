@@ -124,6 +124,15 @@ describe("recording", () => {
     join.close();
   });
 
+  it("switching is rate limited per person: at most 60 switches in ten minutes", async () => {
+    const { meetingId, join } = await liveMeeting(false);
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await call("POST", `/api/meetings/${meetingId}/recording`, olga, { on: i % 2 === 0 })).status);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(60);
+    expect(statuses.at(-1)).toBe(429);
+    join.close();
+  }, 60_000);
+
   it(`a meeting records at most ${MAX_RECORDINGS_PER_MEETING} tracks, however many microphones its people publish`, async () => {
     const { meetingId, room, join } = await liveMeeting(true);
     for (let i = 0; i < MAX_RECORDINGS_PER_MEETING + 6; i++) world.double.publishMicrophone(room, ed.id, { file: tone });

@@ -8,6 +8,9 @@ import type { Minutes } from "../extract/minutes.ts";
 export type PMNode = ReturnType<typeof schema.nodeFromJSON>;
 type Json = Record<string, unknown>;
 
+/** Transcript lines written into the document at most (a long meeting's full transcript stays in REST). */
+export const MAX_TRANSCRIPT_LINES = 3000;
+
 /** Where links in the minutes point (the server's public URL), and which recordings there are. */
 export interface BlockContext {
   /** PUBLIC_URL; without it the minutes carry no links (a relative link is not a link in the schema). */
@@ -106,14 +109,17 @@ export function minutesBlocks(m: Minutes, ctx: BlockContext): PMNode[] {
   if (m.transcript.length === 0) {
     blocks.push(para(em(ctx.transcriptNote ?? "Nothing was transcribed.")));
   } else {
+    const shown = m.transcript.slice(0, MAX_TRANSCRIPT_LINES);
+    const more = m.transcript.length - shown.length;
     blocks.push({
       type: "blockquote",
-      content: m.transcript.map((l) => {
+      content: shown.map((l) => {
         const href = l.recording && recordingUrl(ctx, m.meetingId, l.recording.file, l.recording.at);
         const stamp = clock(l.start);
         return para(href ? link(stamp, href) : text(stamp), text(" "), strong(`${l.speaker.name}:`), text(` ${l.text}`));
       }),
     });
+    if (more > 0) blocks.push(para(em(`… and ${more} more lines: see the recordings.`)));
   }
   return blocks.map((b) => {
     const node = schema.nodeFromJSON(b);

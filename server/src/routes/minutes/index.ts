@@ -9,8 +9,8 @@ import { notHost } from "../../meetings/errors.ts";
 import { noSuchRecording } from "../../minutes/errors.ts";
 import { authorizeMeeting, type MeetingAccess } from "../meetings/access.ts";
 
-/** A recording's file name as the minutes link to it: `<track sid>-<n>.ogg`. */
-const FILE_PATTERN = /^[A-Za-z0-9_-]{1,64}-\d{1,4}\.ogg$/;
+/** A recording's file name as the minutes link to it (`<track sid>-<n>.ogg`); only names of the meeting's recordings are served. */
+const FILE_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
 /**
  * Recording and minutes: hosts turn recording on and off and try failed minutes again; members read
