@@ -89,10 +89,7 @@ export const MINUTES_MAP = "minutes";
 
 /** Error ids of the minutes routes. */
 export const MinutesErrors = {
-  notRecorded: "not_recorded",
   notFailed: "minutes_not_failed",
-  tooManyRecordings: "too_many_recordings",
-  rangeNotSatisfiable: "range_not_satisfiable",
 } as const;
 
 /** Body of `POST /api/docs/:id/meetings`: `record` starts the meeting with "Record and take minutes" on. */

@@ -8,5 +8,3 @@ export const minutesNotFailed = (message = "The minutes of this meeting have not
 /** A recording that does not exist (or is not finished). */
 export const noSuchRecording = () => new HttpError(404, "not_found", "This meeting has no such recording.");
 
-/** A Range header that asks for bytes the file does not have. */
-export const rangeNotSatisfiable = () => new HttpError(416, MinutesErrors.rangeNotSatisfiable, "The requested range is outside the recording.");
