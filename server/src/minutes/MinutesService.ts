@@ -38,6 +38,8 @@ export interface MinutesDeps {
   users: UserStore;
 }
 
+/** How often ended meetings whose recordings have not all reported their end are checked with LiveKit. */
+const SWEEP_EVERY_MS = 60_000;
 /** Progress notices sent at most this often per meeting (the last one always goes). */
 const NOTICE_EVERY_MS = 500;
 
@@ -60,6 +62,7 @@ export class MinutesService implements RecordingHooks {
   private recorder: Recorder | undefined;
   private engine: EngineChoice;
   private readonly lastNotice = new Map<string, number>();
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: MinutesDeps) {
     this.log = deps.log.child({ component: "minutes" });
@@ -84,13 +87,25 @@ export class MinutesService implements RecordingHooks {
     if (this.engine.kind === "none") this.log.warn(this.engine.why);
   }
 
-  /** Starts the job queue (jobs interrupted by a restart run again). */
-  start(): Promise<void> {
-    return this.queue.start();
+  /** Starts the job queue (jobs interrupted by a restart run again), and the sweep for lost `egress_ended`. */
+  async start(): Promise<void> {
+    await this.queue.start();
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
+    this.sweeper.unref();
   }
 
-  stop(): Promise<void> {
-    return this.queue.stop();
+  async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.queue.stop();
+  }
+
+  /** Ended meetings still waiting for an `egress_ended`: asks LiveKit (ListEgress) and starts their minutes. */
+  async sweep(): Promise<void> {
+    try {
+      for (const id of await this.recordings.endedWithActive()) await this.maybeStart(id);
+    } catch (err) {
+      this.log.warn({ err }, "checking late recordings failed");
+    }
   }
 
   /** Turns "Record and take minutes" on or off for a live meeting (the caller checked the policy). */

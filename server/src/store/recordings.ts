@@ -69,6 +69,20 @@ export class RecordingStore {
     return Number(row.n);
   }
 
+  /** Ended meetings that still have recordings marked active (their `egress_ended` is late or lost). */
+  async endedWithActive(limit = 100): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("meeting_recordings as r")
+      .innerJoin("meetings as m", "m.id", "r.meeting_id")
+      .select("r.meeting_id")
+      .distinct()
+      .where("r.state", "=", "active")
+      .where("m.state", "=", "ended")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.meeting_id);
+  }
+
   /** Whether a track is being recorded now. */
   async activeFor(meetingId: string, trackSid: string): Promise<boolean> {
     const row = await this.db.selectFrom("meeting_recordings").select("egress_id").where("meeting_id", "=", meetingId).where("track_sid", "=", trackSid).where("state", "=", "active").executeTakeFirst();
