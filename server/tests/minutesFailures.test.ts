@@ -103,6 +103,22 @@ describe("when transcription fails", () => {
   }, 60_000);
 });
 
+describe("a lost egress_ended", () => {
+  it("is found by asking LiveKit (ListEgress), and the minutes follow", async () => {
+    const { meetingId, room, join } = await liveMeeting(true);
+    world.double.publishMicrophone(room, ed.id, { file: tone });
+    await waitFor(() => world.double.egress.active.some((e) => e.roomName === room), "the egress");
+    await world.double.webhooks.idle();
+    world.double.webhooks.hold();
+    expect((await call("POST", `/api/meetings/${meetingId}/end`, olga)).status).toBe(200);
+    world.double.webhooks.discard(); // participant_left, egress_ended, room_finished: never delivered
+    expect((await minutesOf(meetingId)).state).toBe("recording");
+    await world.server.services.minutes.sweep();
+    await waitFor(async () => (await minutesOf(meetingId)).state === "done", "minutes after the sweep", 30_000);
+    join.close();
+  }, 60_000);
+});
+
 describe("recording", () => {
   it("hosts switch it; bad input is a 400, others get a 403, an ended meeting a 409", async () => {
     const { meetingId, room, join } = await liveMeeting(false);
