@@ -61,6 +61,7 @@ describe("a recorded meeting becomes minutes in the document", () => {
     await call("POST", `/api/docs/${docId}/members`, olga, { email: vi.email, role: "viewer" });
     priya = await inviteGuest(url, docId, olga, { name: "Priya Okafor", company: "Globex" });
 
+    const page = await openPage(url, docId, vi);
     const started = await call("POST", `/api/docs/${docId}/meetings`, olga, { record: true });
     expect(started.status).toBe(201);
     const meetingId: string = started.json.id;
@@ -69,7 +70,6 @@ describe("a recorded meeting becomes minutes in the document", () => {
     const reader = connect(url, docId, olga.cookie);
     await synced(reader.provider);
     writeCard(reader.doc, meetingId, "Agenda: the Globex contract and the pricing.", "Notes written after the meeting.");
-    const page = await openPage(url, docId, vi);
     await page.waitNotice((n) => n.meetingId === meetingId && n.recording === true, "the recording indicator");
 
     const people = { olga, bob, priya } as Record<string, TestUser>;

@@ -42,8 +42,8 @@ describe("a server killed during transcription", () => {
     await waitFor(() => editor.provider.wsconnected && !editor.provider.ws?.bufferedAmount, "the card sent");
     const page = await openPage(server.url, docId, olga);
     const join = await signalJoin(double, (await meetingToken(server.url, meetingId, olga)).token);
-    const lines = Array.from({ length: 5 }, (_, i) => ({ speaker: "olga", at: 1 + i * 5, text: "We decided to launch the product in March. I will send the updated contract by Friday." }));
-    double.publishMicrophone(`confer-${meetingId}`, olga.id, { file: speakerRecording(audioDir, "olga", lines, 27), startedAtMs: Date.now() });
+    const lines = Array.from({ length: 4 }, (_, i) => ({ speaker: "olga", at: 1 + i * 7, text: "We decided to launch the product in March. I will send the updated contract by Friday." }));
+    double.publishMicrophone(`confer-${meetingId}`, olga.id, { file: speakerRecording(audioDir, "olga", lines, 29), startedAtMs: Date.now() });
     await waitFor(() => double!.egress.active.length === 1, "the egress");
     await api(server.url, "POST", `/api/meetings/${meetingId}/end`, { cookie: olga.cookie });
     await page.waitMinutes((n) => n.meetingId === meetingId && n.state === "transcribing", "transcription under way", 30_000);
