@@ -29,6 +29,8 @@ export interface TrackAudio {
   file: string;
   /** When the recording starts, Unix ms (default: when the egress started). */
   startedAtMs?: number;
+  /** Finishes writing `file` (media still arriving from a browser); called before it is copied. */
+  close?: () => void;
 }
 
 interface Running {
@@ -158,7 +160,8 @@ export class EgressService {
     const audio = this.audio.get(r.trackSid);
     info.endedAt = ns(nowMs);
     info.updatedAt = ns(nowMs);
-    if (audio && fs.existsSync(audio.file)) {
+    audio?.close?.();
+    if (audio && fs.existsSync(audio.file) && fs.statSync(audio.file).size > 0) {
       fs.mkdirSync(path.dirname(r.filepath), { recursive: true });
       fs.copyFileSync(audio.file, r.filepath);
       const startedMs = audio.startedAtMs ?? Number(info.startedAt / 1_000_000n);

@@ -6,6 +6,7 @@ import { ROOM_SERVICE_PREFIX, RoomService } from "./RoomService.ts";
 import { SignalServer } from "./signal/SignalServer.ts";
 import { WebhookSender, webhookEvent } from "./webhooks.ts";
 import { EGRESS_PREFIX, EgressService } from "./EgressService.ts";
+import { TrackRecorder } from "./media/TrackRecorder.ts";
 import { publishedTrack } from "./RoomRegistry.ts";
 import { AddTrackRequest, TrackSource, TrackType, type TrackInfo } from "@livekit/protocol";
 
@@ -43,6 +44,7 @@ export class LiveKitDouble {
   readonly webhooks: WebhookSender;
   /** Track Egress (and the egress worker: it writes the recordings). */
   readonly egress: EgressService;
+  private readonly media = new TrackRecorder();
   private readonly server: http.Server;
 
   private constructor(opts: DoubleOptions) {
@@ -83,6 +85,11 @@ export class LiveKitDouble {
     );
     this.roomService = new RoomService(keys, this.rooms);
     this.egress = new EgressService(keys, this.rooms, (event) => this.webhooks.emit(event));
+    // What browsers send on their microphones is what Track Egress records.
+    this.signal.onMedia = (_room, _identity, trackSid, track) => {
+      const audio = this.media.record(trackSid, track);
+      if (audio && !this.egress.audio.has(trackSid)) this.egress.audio.set(trackSid, audio);
+    };
     this.server = http.createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://double");
       const done = (p: Promise<void>) => p.catch((err: unknown) => {
@@ -132,6 +139,7 @@ export class LiveKitDouble {
   async close(): Promise<void> {
     this.webhooks.url = undefined;
     this.signal.close();
+    this.media.clear();
     this.rooms.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { RoomServiceClient } from "livekit-server-sdk";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DirectFileOutput, EgressClient, EgressStatus, RoomServiceClient } from "livekit-server-sdk";
 import { LiveKitDouble } from "../src/index.ts";
 import { joinToken } from "./helpers.ts";
 
@@ -34,7 +37,17 @@ beforeAll(async () => {
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    // A fake microphone (Chromium's beep) for the Track Egress test.
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+    ],
   });
 }, 60_000);
 afterAll(async () => {
@@ -72,5 +85,25 @@ describe("livekit-client in Chromium", () => {
     const page = await openPage();
     const result = await page.evaluate(([u, t]) => window.joinRoom(u!, t!), [double.url, await joinToken(double, "eve", "browser-room", { secret: "forged" })]);
     expect(result.ok).toBe(false);
+  });
+
+  it("publishes a microphone, and Track Egress records what it sends to Ogg/Opus", async () => {
+    const page = await openPage();
+    await page.evaluate(([u, t]) => window.joinRoom(u!, t!), [double.url, await joinToken(double, "mic", "egress-room")]);
+    const trackSid = await page.evaluate(() => window.publishMicrophone());
+    expect(trackSid).toMatch(/^TR_/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lk-egress-browser-"));
+    const filepath = path.join(dir, "mic.ogg");
+    const egress = new EgressClient(double.httpUrl, "devkey", "secret");
+    const started = await egress.startTrackEgress("egress-room", new DirectFileOutput({ filepath }), trackSid);
+    await page.waitForTimeout(1500); // let the browser send a second or so of audio
+    const ended = await egress.stopEgress(started.egressId);
+    expect(ended.status).toBe(EgressStatus.EGRESS_COMPLETE);
+    expect(ended.fileResults[0]!.filename).toBe(filepath);
+    const file = fs.readFileSync(filepath);
+    expect(file.subarray(0, 4).toString()).toBe("OggS");
+    expect(file.includes(Buffer.from("OpusHead"))).toBe(true);
+    expect(file.length).toBeGreaterThan(2000);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

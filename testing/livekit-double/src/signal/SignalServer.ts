@@ -25,7 +25,7 @@ import { TokenError, type ApiKeys, type Claims } from "../auth.ts";
 import { publishedTrack, type RoomRegistry } from "../RoomRegistry.ts";
 import { TwirpError } from "../twirp.ts";
 import { readJoinRequest } from "./joinRequest.ts";
-import { WeriftPeer } from "./WeriftPeer.ts";
+import { WeriftPeer, type OnRemoteTrack } from "./WeriftPeer.ts";
 
 const RTC_PATH = /^\/rtc(\/v1)?$/;
 const VALIDATE_PATH = /^\/rtc(\/v1)?\/validate$/;
@@ -75,6 +75,8 @@ export class SignalServer {
   private readonly peers = new Map<string, WeriftPeer>();
   private readonly departures = new Map<string, NodeJS.Timeout>();
   private closing = false;
+  /** Hears the media a participant sends, with the sid of the track it published (the double records audio). */
+  onMedia: ((room: string, identity: string, trackSid: string, track: Parameters<OnRemoteTrack>[1]) => void) | undefined;
 
   constructor(
     private readonly keys: ApiKeys,
@@ -272,7 +274,14 @@ export class SignalServer {
   private async answer(s: Session, offer: SessionDescription): Promise<void> {
     if (!this.options.peer) return;
     let peer = this.peers.get(s.key);
-    if (!peer) this.peers.set(s.key, (peer = new WeriftPeer()));
+    if (!peer) {
+      peer = new WeriftPeer((cid, track) => {
+        const info = this.rooms.participants(s.room).find((p) => p.identity === s.identity)?.tracks.find((t) => t.codecs.some((c) => c.cid === cid));
+        if (info) this.onMedia?.(s.room, s.identity, info.sid, track);
+        else this.log(`[${s.identity}] media on an unpublished track ${cid}`);
+      });
+      this.peers.set(s.key, peer);
+    }
     const sdp = await peer.answer(offer.sdp);
     this.send(s, "answer", new SessionDescription({ type: "answer", sdp, id: offer.id }));
   }

@@ -1,4 +1,7 @@
-import type { RTCPeerConnection } from "werift";
+import type { MediaStreamTrack, RTCPeerConnection } from "werift";
+
+/** A track the client sends: its SDP track id (livekit-client's `cid`) and werift's track, whose RTP can be read. */
+export type OnRemoteTrack = (cid: string, track: MediaStreamTrack) => void;
 
 /**
  * The double's side of a participant's PeerConnection: werift (WebRTC in TypeScript) as an ICE-lite
@@ -7,6 +10,10 @@ import type { RTCPeerConnection } from "werift";
  */
 export class WeriftPeer {
   private pc: RTCPeerConnection | undefined;
+  private readonly seen = new Set<string>();
+
+  /** `onTrack` hears each track the client starts sending (once per track, though werift repeats it per offer). */
+  constructor(private readonly onTrack?: OnRemoteTrack) {}
 
   /** Answers an offer (first one or renegotiation) with an SDP Chromium accepts. */
   async answer(offerSdp: string): Promise<string> {
@@ -57,6 +64,12 @@ export class WeriftPeer {
         iceInterfaceAddresses: { udp4: "127.0.0.1" },
         iceAdditionalHostAddresses: ["127.0.0.1"],
       });
+      this.pc.ontrack = (ev) => {
+        const cid = ev.receiver.remoteTrackId ?? ev.track.id;
+        if (!cid || this.seen.has(cid)) return;
+        this.seen.add(cid);
+        this.onTrack?.(cid, ev.track);
+      };
     }
     return this.pc;
   }

@@ -12,6 +12,8 @@ declare global {
     events: PageEvent[];
     room: Room;
     joinRoom(url: string, token: string): Promise<{ ok: boolean; ms: number; identity?: string; remotes?: string[]; message?: string }>;
+    /** Turns the (fake) microphone on; resolves with the published track's sid. */
+    publishMicrophone(): Promise<string>;
   }
 }
 
@@ -29,4 +31,9 @@ window.joinRoom = async (url, token) => {
   } catch (err) {
     return { ok: false, ms: Math.round(performance.now() - t0), message: (err as Error).message };
   }
+};
+
+window.publishMicrophone = async () => {
+  const pub = await window.room.localParticipant.setMicrophoneEnabled(true);
+  return pub?.trackSid ?? "";
 };
