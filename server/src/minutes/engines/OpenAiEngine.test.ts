@@ -75,6 +75,17 @@ describe("the OpenAI-compatible engine", () => {
     expect(engine.name).toBe("openai:whisper-1");
   });
 
+  it("sends a long recording in pieces (OpenAI takes 25 MB at most) and puts their segments on one timeline", async () => {
+    answer = (res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ text: "x", segments: [{ start: 0.1, end: 0.5, text: "piece" }] }));
+    const before = seen.length;
+    const segments = await new OpenAiEngine({ url: base, apiKey: undefined, model: "m" }, 0.6).transcribe(audio, hints, () => undefined);
+    expect(seen.length - before).toBe(2); // 1 s of audio in 0.6 s pieces
+    expect(segments.map((s) => [s.start, s.text])).toEqual([
+      [0.1, "piece"],
+      [0.7, "piece"],
+    ]);
+  });
+
   it("explains an error answer, a non-JSON answer and an unreachable server", async () => {
     const engine = new OpenAiEngine({ url: base, apiKey: undefined, model: "m" });
     answer = (res) => res.writeHead(500).end("model not loaded");

@@ -3,11 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { toWav16k } from "./audio.ts";
+import { run } from "./process.ts";
 import { keyphrases } from "./bias.ts";
 import { TranscriptionError, type Hints, type OnProgress, type Segment, type TranscriptionEngine } from "./types.ts";
 
 /** How long one file may take at the endpoint. */
 const REQUEST_TIMEOUT_MS = 10 * 60_000;
+/** Longest piece sent in one request: 10 minutes of 16 kHz mono WAV is 19 MB, under OpenAI's 25 MB limit. */
+const CHUNK_S = 600;
 /** Characters of the biasing prompt (Whisper reads about 224 tokens of it). */
 const MAX_PROMPT_CHARS = 600;
 
@@ -49,7 +52,10 @@ export function biasPrompt(hints: Hints): string {
 export class OpenAiEngine implements TranscriptionEngine {
   readonly name: string;
 
-  constructor(private readonly settings: OpenAiSettings) {
+  constructor(
+    private readonly settings: OpenAiSettings,
+    private readonly chunkSeconds = CHUNK_S,
+  ) {
     this.name = `openai:${settings.model}`;
   }
 
@@ -59,25 +65,36 @@ export class OpenAiEngine implements TranscriptionEngine {
       const wav = path.join(dir, "audio.wav");
       const seconds = await toWav16k(file, wav, signal);
       if (seconds < 0.1) return [];
-      const form = new FormData();
-      form.append("file", new Blob([fs.readFileSync(wav)], { type: "audio/wav" }), "audio.wav");
-      form.append("model", this.settings.model);
-      form.append("response_format", "verbose_json");
-      form.append("timestamp_granularities[]", "segment");
-      form.append("language", "en");
-      const prompt = biasPrompt(hints);
-      if (prompt) form.append("prompt", prompt);
-      onProgress(0.1);
-      const res = await this.post(form, signal);
-      const parsed = VerboseJson.safeParse(res);
-      if (!parsed.success) throw new TranscriptionError("The transcription service answered with something other than verbose_json.");
-      onProgress(1);
-      const { segments, text, duration } = parsed.data;
-      if (segments) return segments.map((s) => ({ start: s.start, end: s.end, text: s.text.trim() })).filter((s) => s.text);
-      return text?.trim() ? [{ start: 0, end: duration ?? seconds, text: text.trim() }] : [];
+      const out: Segment[] = [];
+      const chunk = this.chunkSeconds;
+      for (let from = 0; from < seconds; from += chunk) {
+        const piece = seconds <= chunk ? wav : path.join(dir, `piece-${from}.wav`);
+        if (piece !== wav) await run("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-ss", String(from), "-t", String(chunk), "-i", wav, "-c", "copy", piece], { timeoutMs: 60_000, signal });
+        const segments = await this.request(piece, Math.min(chunk, seconds - from), hints, signal);
+        out.push(...segments.map((x) => ({ start: x.start + from, end: x.end + from, text: x.text })));
+        onProgress(Math.min(1, (from + chunk) / seconds));
+      }
+      return out;
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  /** One request: a WAV file up, its segments back. */
+  private async request(wav: string, seconds: number, hints: Hints, signal?: AbortSignal): Promise<Segment[]> {
+    const form = new FormData();
+    form.append("file", new Blob([fs.readFileSync(wav)], { type: "audio/wav" }), "audio.wav");
+    form.append("model", this.settings.model);
+    form.append("response_format", "verbose_json");
+    form.append("timestamp_granularities[]", "segment");
+    form.append("language", "en");
+    const prompt = biasPrompt(hints);
+    if (prompt) form.append("prompt", prompt);
+    const parsed = VerboseJson.safeParse(await this.post(form, signal));
+    if (!parsed.success) throw new TranscriptionError("The transcription service answered with something other than verbose_json.");
+    const { segments, text, duration } = parsed.data;
+    if (segments) return segments.map((x) => ({ start: x.start, end: x.end, text: x.text.trim() })).filter((x) => x.text);
+    return text?.trim() ? [{ start: 0, end: duration ?? seconds, text: text.trim() }] : [];
   }
 
   private async post(form: FormData, signal?: AbortSignal): Promise<unknown> {
