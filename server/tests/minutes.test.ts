@@ -104,7 +104,7 @@ describe("a recorded meeting becomes minutes in the document", () => {
     expect(all).toContain("Bob Baker · Acme — joined");
     expect(all).toContain("Priya Okafor · Globex · external — joined");
     const tasks = (body.find((b) => b.type === "task_list")?.content ?? []).map(textOf);
-    expect(tasks).toEqual(expect.arrayContaining([expect.stringMatching(/^Bob: send the updated contract — by Friday$/), expect.stringMatching(/^Priya: review the pricing — by Monday$/)]));
+    expect(tasks).toEqual(expect.arrayContaining([expect.stringMatching(/^Bob: send .*contract — by Friday$/), expect.stringMatching(/^Priya: review .*pricing — by Monday$/)]));
     const decisions = textOf(body.find((b, i) => b.type === "bullet_list" && textOf(body[i - 1]!) === "Decisions")!);
     expect(decisions).toMatch(/launch .*product in march/i);
     const quote = body.find((b) => b.type === "blockquote")!;
