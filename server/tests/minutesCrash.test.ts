@@ -63,8 +63,8 @@ describe("a server killed during transcription", () => {
       "minutes after the restart",
       60_000,
     );
-    expect(view.state).toBe("done");
-    expect(view.actionItems?.some((a) => a.assignee?.userId === olga.id && a.due === "Friday")).toBe(true);
+    expect(view!.state).toBe("done");
+    expect(view!.actionItems?.some((a) => a.assignee?.userId === olga.id && a.due === "Friday")).toBe(true);
     const reader = connect(server.url, docId, olga.cookie);
     await synced(reader.provider);
     const body = bodyOf(reader.doc);

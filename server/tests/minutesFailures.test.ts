@@ -78,7 +78,7 @@ describe("when transcription fails", () => {
     await waitFor(() => world.double.egress.active.length === 1, "the egress");
     expect((await call("POST", `/api/meetings/${meetingId}/end`, olga)).status).toBe(200);
     const failed = await page.waitMinutes((n) => n.meetingId === meetingId && n.state === "failed", "failed minutes", 30_000);
-    expect(failed.label).toMatch(/^Minutes failed: The transcription service at 127\.0\.0\.1:\d+ could not be reached/);
+    expect(failed!.label).toMatch(/^Minutes failed: The transcription service at 127\.0\.0\.1:\d+ could not be reached/);
     expect((await minutesOf(meetingId)).state).toBe("failed");
     expect((await world.server.services.minutes.jobs.findByKey(`transcribe:${meetingId}`))!.attempts).toBe(2);
     expect((await call("POST", `/api/meetings/${meetingId}/minutes/retry`, ed)).json.error.id).toBe("not_host");
