@@ -105,7 +105,7 @@ describe("attendees", () => {
     ]);
   });
   it("the minutes name who met, for how long, and what they said", () => {
-    const stays = [stay("olga", "Olga Owner", "Acme", "2026-12-03T08:00:00Z", "2026-12-03T08:20:00Z"), stay("bob", "Bob Baker", "Acme", "2026-12-03T08:00:00Z", "2026-12-03T08:20:00Z")];
+    const stays = [stay("olga", "Olga Owner", "Acme", "2026-12-03T08:00:00Z", "2026-12-03T08:20:00Z"), stay("bob", "Bob Baker", "Acme", "2026-12-03T08:01:00Z", "2026-12-03T08:20:00Z")];
     const m = buildMinutes({
       meeting: { id: "m", startedAt: "2026-12-03T08:00:00.000Z", endedAt: "2026-12-03T08:20:00.000Z" },
       stays,
