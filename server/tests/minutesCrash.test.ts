@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { LiveKitDouble } from "@confer/livekit-double";
 import type { MinutesView } from "@confer/shared";
 import { api, connect, createDoc, signup, spawnServer, synced, tempDir, waitFor, type TestUser } from "./helpers.ts";
-import { meetingToken, openPage } from "./meetingHelpers.ts";
+import { meetingToken } from "./meetingHelpers.ts";
 import { signalJoin } from "./meetingSignal.ts";
 import { requireSpeechTools, speakerRecording } from "./speech.ts";
 import { bodyOf, minutesCount, textOf, writeCard } from "./minutesHelpers.ts";
@@ -40,17 +40,16 @@ describe("a server killed during transcription", () => {
     await synced(editor.provider);
     writeCard(editor.doc, meetingId, "Before", "After");
     await waitFor(() => editor.provider.wsconnected && !editor.provider.ws?.bufferedAmount, "the card sent");
-    const page = await openPage(server.url, docId, olga);
     const join = await signalJoin(double, (await meetingToken(server.url, meetingId, olga)).token);
     const lines = Array.from({ length: 4 }, (_, i) => ({ speaker: "olga", at: 1 + i * 7, text: "We decided to launch the product in March. I will send the updated contract by Friday." }));
     double.publishMicrophone(`confer-${meetingId}`, olga.id, { file: speakerRecording(audioDir, "olga", lines, 29), startedAtMs: Date.now() });
     await waitFor(() => double!.egress.active.length === 1, "the egress");
     await api(server.url, "POST", `/api/meetings/${meetingId}/end`, { cookie: olga.cookie });
-    await page.waitMinutes((n) => n.meetingId === meetingId && n.state === "transcribing", "transcription under way", 30_000);
+    const minutesState = async () => ((await api(server.url, "GET", `/api/meetings/${meetingId}/minutes`, { cookie: olga.cookie })).json as MinutesView).state;
+    await waitFor(async () => (await minutesState()) === "transcribing", "transcription under way", 30_000);
 
     server.child.kill("SIGKILL");
     await new Promise((r) => server.child.once("exit", r));
-    page.close();
     join.close();
     editor.destroy();
 
