@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -104,6 +105,11 @@ describe("livekit-client in Chromium", () => {
     expect(file.subarray(0, 4).toString()).toBe("OggS");
     expect(file.includes(Buffer.from("OpusHead"))).toBe(true);
     expect(file.length).toBeGreaterThan(2000);
+    // ffmpeg decodes the whole file, and it lasts about as long as the browser sent audio.
+    const seconds = Number(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", filepath]).toString());
+    execFileSync("ffmpeg", ["-v", "error", "-i", filepath, "-f", "null", "-"]);
+    expect(seconds).toBeGreaterThan(1);
+    expect(seconds).toBeLessThan(30);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
