@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   if (sections.has("fanout")) results.fanout = await runFanout(scenarioArgs.length ? selectScenarios(scenarioArgs) : selectScenarios());
   if (sections.has("idle")) results.idle = await runIdleMemory();
   if (sections.has("meetings")) results.meetings = await runMeetings();
-  if (sections.has("minutes")) await runMinutes();
+  if (sections.has("minutes")) results.minutes = await runMinutes();
   printTargets(results);
   console.log(`\nTotal bench time: ${ms(performance.now() - started)}`);
 }

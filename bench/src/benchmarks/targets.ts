@@ -2,6 +2,7 @@ import { ms, printTable, ratio, bytes } from "../lib/format.ts";
 import type { FanoutResults, FanoutScenario } from "./fanout.ts";
 import type { IdleMemoryResult } from "./idleMemory.ts";
 import type { MeetingsResult } from "./meetings.ts";
+import type { MinutesResult } from "./minutes.ts";
 import { LIGHT_PAGE_TARGET, type BundleResult } from "./bundleSize.ts";
 import type { TraceResult } from "./traceReplay.ts";
 import { SERVER_TITLES, type ServerKind } from "../lib/serverKinds.ts";
@@ -12,6 +13,7 @@ export interface RunResults {
   fanout?: { scenario: FanoutScenario; results: FanoutResults }[];
   idle?: Partial<Record<ServerKind, IdleMemoryResult | { error: string }>>;
   meetings?: MeetingsResult;
+  minutes?: MinutesResult;
   bundle?: BundleResult;
 }
 
@@ -50,6 +52,12 @@ export function printTargets(r: RunResults): void {
     rows.push(["memory per loaded idle small document < 50 kB (no connection)", `${bytes(idle.idle.heap)} heap`, ok(idle.idle.heap < 50_000)]);
     rows.push(["memory per loaded small document < 50 kB (with its idle connection)", `${bytes(idle.connected.heap)} heap`, ok(idle.connected.heap < 50_000)]);
     rows.push(["idle documents unloaded", `${idle.later.loaded} of ${idle.docs} still loaded after ${ms(idle.later.afterMs)}`, ok(idle.later.loaded === 0)]);
+  }
+  if (r.minutes) {
+    const m = r.minutes;
+    rows.push(["minutes: word error rate with biasing ≤ 10% (flite speech)", `${(m.werBiased * 100).toFixed(1)}% (without: ${(m.werPlain * 100).toFixed(1)}%)`, ok(m.werBiased <= 0.1)]);
+    rows.push(["minutes: speakers 100% right", `${m.speakersRight}/${m.speakersTotal}`, ok(m.speakersTotal > 0 && m.speakersRight === m.speakersTotal)]);
+    rows.push(["minutes: 30 min × 4 speakers → minutes < 2 min (projected from the RTF)", `${(m.projected30x4Ms / 1000).toFixed(0)} s`, ok(m.projected30x4Ms < 120_000)]);
   }
   if (r.meetings) {
     rows.push([`Start meeting → live notice on ${r.meetings.pages} pages: p99 < 1 s`, ms(r.meetings.notice.p99), ok(r.meetings.notice.p99 < 1000)]);

@@ -35,6 +35,9 @@ describe("the offline engine", () => {
       { word: "bob", start: 1.0, end: 1.5, prob: 0.9 }, // over a confident word: ignored
     ]);
     expect(merged.map((w) => w.word)).toEqual(["the", "globex", "contract"]);
+    // A name the language model heard right stays once.
+    const right = [{ word: "kenji", start: 0, end: 0.4, prob: 0.5 }, { word: "will", start: 0.4, end: 0.6, prob: 0.9 }];
+    expect(mergeDetections(right, [{ word: "kenji", start: 0.05, end: 0.45, prob: 0.9 }]).map((w) => w.word)).toEqual(["kenji", "will"]);
     expect(keyphrases({ names: ["Priya Okafor", "Al B"], companies: ["Globex"], terms: ["pricing"] })).toEqual(["priya okafor", "priya", "okafor", "globex", "pricing"]);
     expect(documentTerms("Notes on the Globex deal. We met Initech and Globex again.")).toEqual(["globex", "initech"]);
   });

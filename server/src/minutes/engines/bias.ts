@@ -108,22 +108,24 @@ export interface TimedWord {
  * high confidence. Overlapping detections: the earlier (then the longer) wins.
  */
 export function mergeDetections(lmWords: TimedWord[], detections: TimedWord[]): TimedWord[] {
-  const accepted: TimedWord[] = [];
+  const taken: TimedWord[] = [];
+  const inserted: TimedWord[] = [];
   const sorted = [...detections].sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   let out = [...lmWords];
   for (const d of sorted) {
-    if (accepted.some((a) => a.start < d.end && d.start < a.end)) continue;
+    if (taken.some((a) => a.start < d.end && d.start < a.end)) continue;
     const covered = out.filter((w) => overlap(w, d) >= 0.4 * Math.max(0.01, w.end - w.start));
-    if (covered.map((w) => w.word).join(" ") === d.word) {
-      accepted.push(d);
+    taken.push(d);
+    // The language model heard it right already: keep its words.
+    if (covered.map((w) => w.word).join(" ") === d.word || (covered.length === 0 && out.some((w) => w.word === d.word && overlap(w, d) > 0))) continue;
+    if (covered.length > 0 && covered.every((w) => w.prob >= 0.9 && w.word.length > 3)) {
+      taken.pop();
       continue;
     }
-    const confident = covered.length > 0 && covered.every((w) => w.prob >= 0.9 && w.word.length > 3);
-    if (confident) continue;
-    accepted.push(d);
+    inserted.push(d);
     out = out.filter((w) => !covered.includes(w));
   }
-  return [...out, ...accepted].sort((a, b) => a.start - b.start);
+  return [...out, ...inserted].sort((a, b) => a.start - b.start);
 }
 
 const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
