@@ -135,6 +135,9 @@ describe("recording", () => {
     expect((await minutesOf(meetingId)).state).toBe("recording");
     expect((await call("POST", `/api/meetings/${meetingId}/recording`, olga, { on: false })).json).toMatchObject({ recording: false });
     expect(world.double.egress.active.filter((e) => e.roomName === room)).toHaveLength(0);
+    // The recording that just ended is transcribed while the meeting goes on.
+    await waitFor(async () => (await world.server.services.minutes.recordings.transcripts(meetingId)).size === 1, "an early transcript");
+    expect((await minutesOf(meetingId)).state).toBe("recording");
     await call("POST", `/api/meetings/${meetingId}/end`, olga);
     expect((await call("POST", `/api/meetings/${meetingId}/recording`, olga, { on: true })).status).toBe(409);
     join.close();

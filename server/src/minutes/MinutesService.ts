@@ -44,6 +44,8 @@ const SWEEP_EVERY_MS = 60_000;
 const NOTICE_EVERY_MS = 500;
 
 const TRANSCRIBE = "transcribe";
+/** One recording that ended while its meeting goes on (a speaker left, recording was switched off). */
+const TRANSCRIBE_EARLY = "transcribe-recording";
 const WRITE = "minutes";
 const jobKey = (kind: string, meetingId: string) => `${kind}:${meetingId}`;
 
@@ -73,6 +75,8 @@ export class MinutesService implements RecordingHooks {
     const failed = (job: JobRow, error: string) => this.fail(job.subject, error);
     this.queue.register(TRANSCRIBE, { run: (job, signal) => this.transcribe(job, signal), failed });
     this.queue.register(WRITE, { run: (job) => this.write(job), failed });
+    // An early transcription that fails is simply done again by the meeting's own job.
+    this.queue.register(TRANSCRIBE_EARLY, { run: (job, signal) => this.transcribeEarly(job, signal), failed: async () => undefined });
     this.engine = chooseEngine(deps.config.minutes);
   }
 
@@ -126,7 +130,12 @@ export class MinutesService implements RecordingHooks {
         return this.recorder?.onTrackPublished(meeting, event.participant, event.track);
       case "egress_ended": {
         const meetingId = await this.recorder?.onEgressEnded(event.egressInfo);
-        if (meetingId) await this.maybeStart(meetingId);
+        if (!meetingId) return;
+        if (meeting.state === "live" && this.engine.kind !== "none") {
+          // Transcribed while the meeting goes on, so less is left to do when it ends.
+          await this.queue.enqueue(TRANSCRIBE_EARLY, jobKey(TRANSCRIBE_EARLY, event.egressInfo!.egressId), event.egressInfo!.egressId);
+        }
+        await this.maybeStart(meetingId);
         return;
       }
       default:
@@ -220,6 +229,16 @@ export class MinutesService implements RecordingHooks {
     await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone, speakersTotal: recs.length });
     await this.queue.enqueue(WRITE, jobKey(WRITE, meeting.id), meeting.id);
     await this.notify(meeting.id, true);
+  }
+
+  /** Transcribes one finished recording of a meeting that is still going on (no notices: the meeting is live). */
+  private async transcribeEarly(job: JobRow, signal: AbortSignal): Promise<void> {
+    const rec = await this.recordings.find(job.subject);
+    if (rec?.state !== "complete" || this.engine.kind === "none" || (await this.recordings.transcripts(rec.meetingId)).has(rec.egressId)) return;
+    const meeting = await this.deps.meetings.store.find(rec.meetingId);
+    if (!meeting || !fs.existsSync(rec.filepath)) return;
+    const segments = await this.engine.engine.transcribe(rec.filepath, await this.hints(meeting), () => undefined, signal);
+    await this.recordings.saveTranscript(rec.egressId, meeting.id, this.engine.engine.name, segments);
   }
 
   /** Extracts the minutes and writes them into the document (exactly once: see writeMinutes). */

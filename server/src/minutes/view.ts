@@ -17,7 +17,8 @@ export function minutesView(meeting: MeetingRow, row: MinutesRow | undefined, re
       startedAt: new Date(nsToMs(r.startedAtNs) ?? Date.parse(meeting.startedAt)).toISOString(),
     }));
   let state: MinutesState = row?.state ?? "none";
-  if (!row && (meeting.state === "live" ? meeting.recording || recs.some((r) => r.state === "active") : recs.length > 0)) state = "recording";
+  // Recorded (or being recorded), minutes not started yet: they come once the meeting has ended.
+  if (!row && ((meeting.state === "live" && meeting.recording) || recs.length > 0)) state = "recording";
   const view: MinutesView = { state, progress: row?.progress ?? 0 };
   if (row?.error) view.error = row.error;
   if (recordings.length) view.recordings = recordings;
