@@ -117,4 +117,25 @@ describe("the job queue", () => {
     await until(async () => (await store.findByKey("k:crash"))?.state === "done", "done");
     expect(ran).toEqual([2]);
   });
+
+  it("a shutdown aborts the running job and leaves it to run again after the restart, without counting a failure", async () => {
+    const q = queue();
+    let started = false;
+    const failures: string[] = [];
+    q.register("k", {
+      run: (_j, signal) =>
+        new Promise((_resolve, reject) => {
+          started = true;
+          signal.addEventListener("abort", () => reject(new Error("aborted")));
+        }),
+      failed: async (j) => void failures.push(j.subject),
+    });
+    await q.start();
+    await q.enqueue("k", "k:long", "s");
+    await until(() => started, "the job running");
+    await q.stop();
+    expect(await store.findByKey("k:long")).toMatchObject({ state: "running", attempts: 1, error: null });
+    expect(failures).toEqual([]);
+  });
 });
+
