@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { rateLimit } from "express-rate-limit";
-import type { MeetingDetail, MeetingStarted, MeetingToken } from "@confer/shared";
+import type { MeetingDetail, MeetingList, MeetingStarted, MeetingToken } from "@confer/shared";
 import type { Services } from "../../services.ts";
 import type { MeetingRow } from "../../store/meetings.ts";
 import { HttpError } from "../../errors.ts";
@@ -48,7 +48,8 @@ export function meetingRoutes({ documents, meetings }: Services): Router {
       startedBy: m.startedBy,
       attendees: (attendance.get(m.id) ?? []).map((a) => ({ userId: a.userId, name: a.name, company: a.company, external: a.external, joinedAt: a.joinedAt, leftAt: a.leftAt })),
     }));
-    res.json({ meetings: list });
+    const off = meetings.missingSettings;
+    res.json((off.length ? { meetings: list, missingSettings: off } : { meetings: list }) satisfies MeetingList);
   });
 
   r.post("/meetings/:id/token", async (req, res) => {
