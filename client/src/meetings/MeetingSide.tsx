@@ -3,6 +3,7 @@ import type { Awareness } from "y-protocols/awareness";
 import type { EditorView } from "prosemirror-view";
 import type { Me } from "@confer/shared";
 import type { KnownMeeting } from "./meetingsState.ts";
+import "./meetings.css";
 
 /** What the meeting panel is given by the document page. */
 export interface MeetingPanelProps {
