@@ -1,3 +1,4 @@
+// @vitest-environment happy-dom
 import { expect, test } from "vitest";
 import { findPresenter, PRESENT_FIELD } from "./present.ts";
 import { isMeetingShortcut } from "../useMeetingShortcut.ts";
