@@ -134,7 +134,10 @@ export function useDocMeetings(docId: string, session: CollabSession | undefined
     notConfigured,
     start,
     join,
-    closePanel: () => setPanelId(undefined),
+    closePanel: () => {
+      setPanelId(undefined);
+      setJoined(undefined);
+    },
     clearProblem: () => setProblem(undefined),
     setJoined,
     joined,

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
-import { ConnectionState, RoomEvent, Track, type LocalTrackPublication, type Participant, type Room } from "livekit-client";
+import { ConnectionState, RoomEvent, Track, type Participant, type Room, type TrackPublication } from "livekit-client";
 import { RoomAudioRenderer, StartAudio, useConnectionState, useParticipants } from "@livekit/components-react";
 import type { Awareness } from "y-protocols/awareness";
 import type { EditorView } from "prosemirror-view";
@@ -114,9 +114,8 @@ export function InCall({ room, meeting, isHost, awareness, view, onLeave }: InCa
 
   // A host muting this person arrives as a mute of the local microphone that they did not ask for.
   useEffect(() => {
-    const onMuted = (pub: LocalTrackPublication | unknown, who: Participant) => {
-      const source = (pub as LocalTrackPublication).source;
-      if (who.isLocal && source === Track.Source.Microphone && Date.now() - lastOwnToggle.current > OWN_TOGGLE_MS) setNotice("A host muted your microphone. Unmute it when you want to speak.");
+    const onMuted = (pub: TrackPublication, who: Participant) => {
+      if (who.isLocal && pub.source === Track.Source.Microphone && Date.now() - lastOwnToggle.current > OWN_TOGGLE_MS) setNotice("A host muted your microphone. Unmute it when you want to speak.");
     };
     room.on(RoomEvent.TrackMuted, onMuted);
     return () => void room.off(RoomEvent.TrackMuted, onMuted);

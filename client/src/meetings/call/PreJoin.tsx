@@ -104,7 +104,14 @@ export function PreJoin({ me, startedBy, onJoin, busy }: { me: Me; startedBy: st
       {problem && (
         <div className="form-error" role="alert">
           {problem.message}{" "}
-          <button type="button" className="link-button" onClick={() => (setProblem(undefined), setAttempt((n) => n + 1))}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setProblem(undefined);
+              setAttempt((n) => n + 1);
+            }}
+          >
             Try again
           </button>
         </div>
