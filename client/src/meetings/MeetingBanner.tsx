@@ -15,6 +15,14 @@ export function MeetingBanner({ meetings, me, dismissed, onDismiss }: { meetings
       {problem && (
         <DocNotice tone="warn">
           <span data-testid="meeting-problem">{problem}</span>{" "}
+          {problem !== meetings.notConfigured && (
+            <>
+              <button type="button" className="link-button" onClick={() => meetings.start()}>
+                Try again
+              </button>
+              {" · "}
+            </>
+          )}
           <button type="button" className="link-button" onClick={meetings.clearProblem}>
             Dismiss
           </button>
