@@ -186,7 +186,7 @@ test("a meeting starts from the document: live for everyone, guests marked, host
   await expect(cardC.getByRole("button", { name: /^Join/ })).toBeHidden();
   await expect(c.getByTestId("meeting-banner")).toHaveCount(0);
   await expect(c.getByTestId("meeting-button")).toHaveText("Start meeting");
-  await panelA.getByRole("button", { name: "Close" }).click();
+  await panelA.getByRole("button", { name: "Close", exact: true }).click();
   await a.evaluate(() => window.scrollTo(0, 0));
   await snap(a, "25-meeting-ended-card");
   await a.setViewportSize({ width: 390, height: 800 });
