@@ -55,8 +55,8 @@ export function PreJoin({ me, startedBy, onJoin, busy }: { me: Me; startedBy: st
   const onError = useCallback((err: Error) => setProblem(MeetingError.fromMedia(err)), []);
   const options = useMemo(
     () => ({
-      audio: choices.audio ? { deviceId: choices.audioDeviceId } : false,
-      video: choices.video ? { deviceId: choices.videoDeviceId } : false,
+      audio: choices.audio ? (choices.audioDeviceId ? { deviceId: choices.audioDeviceId } : true) : false,
+      video: choices.video ? (choices.videoDeviceId ? { deviceId: choices.videoDeviceId } : true) : false,
       // Changes with "Try again", so the same choices are asked for once more.
       attempt,
     }),
