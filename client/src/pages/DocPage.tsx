@@ -80,7 +80,9 @@ export function DocPage() {
   const setJoined = meetings.setJoined;
   const panelMeetingId = meetings.panelFor?.id;
   const onJoinedChange = useCallback((joined: boolean) => setJoined(joined ? panelMeetingId : undefined), [setJoined, panelMeetingId]);
-  useMeetingShortcut(meetings.start);
+  // Meetings start only from a document the person is in, with its details read from the server.
+  const startMeeting = () => meta.status === "ready" && !collab.finalClose && meetings.start();
+  useMeetingShortcut(startMeeting);
   useEffect(() => {
     // Reconnecting is an outside event: it starts a new fetch of the metadata, as a retry button would.
     // eslint-disable-next-line react-hooks/set-state-in-effect
@@ -216,7 +218,7 @@ export function DocPage() {
                   </>
                 }
                 meetingCards={meetings.hub}
-                onStartMeeting={meetings.start}
+                onStartMeeting={startMeeting}
               />
             )
           )}
