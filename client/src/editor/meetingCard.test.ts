@@ -43,7 +43,7 @@ test("at the end of the text an empty paragraph follows the card, so the card is
 });
 
 test("the card view shows the server's state as text, and nothing from the document but the id", () => {
-  const hub = new CardHub({ join: () => undefined });
+  const hub = new CardHub();
   const card = schema.nodes.meeting_card.create({ meetingId: "meeting-3" });
   const v = new MeetingCardView(card, hub);
   cleanup.push(() => v.destroy());

@@ -16,7 +16,17 @@ export class CardHub {
   /** The id of the meeting this page is in (its card says so instead of offering Join). */
   private joinedId: string | undefined;
 
-  constructor(readonly actions: CardActions) {}
+  private currentActions: CardActions = { join: () => undefined };
+
+  /** What the cards' buttons do. */
+  get actions(): CardActions {
+    return this.currentActions;
+  }
+
+  /** Sets what the cards' buttons do (the page's handlers). */
+  setActions(actions: CardActions): void {
+    this.currentActions = actions;
+  }
 
   /** The state now. */
   get state(): MeetingsState {

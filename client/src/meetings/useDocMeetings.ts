@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useReducer, useState } from "react";
 import type { EditorView } from "prosemirror-view";
 import { MeetingErrors, type Role } from "@confer/shared";
 import { ApiRequestError, listMeetings, messageOf, startMeeting } from "../api/index.ts";
@@ -52,8 +52,7 @@ export function useDocMeetings(docId: string, session: CollabSession | undefined
   const [starting, setStarting] = useState(false);
   const [problem, setProblem] = useState<string>();
   const [listAsk, setListAsk] = useState(0);
-  const joinRef = useRef<(id: string) => void>(() => undefined);
-  const [hub] = useState(() => new CardHub({ join: (id) => joinRef.current(id) }));
+  const [hub] = useState(() => new CardHub());
 
   // The list: at open, after each reconnect (notices sent meanwhile were missed), and when asked.
   useEffect(() => {
@@ -87,9 +86,7 @@ export function useDocMeetings(docId: string, session: CollabSession | undefined
     setProblem(undefined);
     setPanelId(meetingId);
   }, []);
-  useLayoutEffect(() => {
-    joinRef.current = join;
-  });
+  useEffect(() => hub.setActions({ join }), [hub, join]);
 
   const start = (): boolean => {
     if (live) {

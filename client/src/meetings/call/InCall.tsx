@@ -7,7 +7,6 @@ import type { EditorView } from "prosemirror-view";
 import { endMeeting, messageOf } from "../../api/index.ts";
 import { peopleText, type KnownMeeting } from "../meetingsState.ts";
 import { Controls } from "./Controls.tsx";
-import { MeetingError } from "./errors.ts";
 import { People } from "./People.tsx";
 import { usePresenting } from "./present.ts";
 import { Tiles } from "./Tiles.tsx";

@@ -23,7 +23,7 @@ export type MeetingErrorReason =
  * (LiveKit's own `ConnectionError` is the model: a reason plus static factories).
  */
 export class MeetingError extends Error {
-  readonly name = "MeetingError";
+  override readonly name = "MeetingError";
 
   private constructor(
     readonly reason: MeetingErrorReason,
