@@ -91,8 +91,8 @@ test("a meeting starts from the document: live for everyone, guests marked, host
   const panelA = a.getByTestId("meeting-panel");
   await expect(panelA.getByTestId("camera-preview")).toBeVisible();
   await expect(panelA.getByTestId("level-meter")).toBeVisible();
-  await expect(panelA.getByLabel("Microphone", { exact: true })).toBeVisible();
-  await expect(panelA.getByLabel("Camera", { exact: true })).toBeVisible();
+  await expect(panelA.getByRole("combobox", { name: "Microphone" })).toBeVisible();
+  await expect(panelA.getByRole("combobox", { name: "Camera" })).toBeVisible();
   await snap(a, "20-meeting-prejoin");
 
   // Everyone with the document open sees it go live, without a reload.
@@ -158,7 +158,7 @@ test("a meeting starts from the document: live for everyone, guests marked, host
   await expect(peopleA).toHaveCount(2);
 
   // Alice removes Bob from the document: he is taken out of the meeting, and told why.
-  await a.getByRole("button", { name: "Share" }).click();
+  await a.getByRole("button", { name: "Share", exact: true }).click();
   await share.getByRole("button", { name: "Remove Bob" }).click();
   await expect(panelB.getByRole("alert")).toHaveText("You were taken out of the meeting because you no longer have access to this document.");
   await expect(b.getByText("You no longer have access to this document")).toBeVisible();
