@@ -7,15 +7,21 @@ import type { EditorView } from "prosemirror-view";
 import { endMeeting, messageOf } from "../../api/index.ts";
 import { peopleText, type KnownMeeting } from "../meetingsState.ts";
 import { Controls } from "./Controls.tsx";
+import type { MeetingError } from "./errors.ts";
 import { People } from "./People.tsx";
 import { usePresenting } from "./present.ts";
 import { Tiles } from "./Tiles.tsx";
+
+/** How long a reconnection may take before the panel says it is reconnecting. */
+const RECONNECT_NOTICE_AFTER_MS = 1500;
 
 /** How long after pressing the microphone button a mute counts as the person's own. */
 const OWN_TOGGLE_MS = 2000;
 
 interface InCallProps {
   room: Room;
+  /** Why the camera or microphone chosen before joining did not start, if it did not. */
+  media?: MeetingError;
   meeting: KnownMeeting;
   isHost: boolean;
   awareness: Awareness | undefined;
@@ -104,11 +110,17 @@ function FollowBar({ present }: { present: ReturnType<typeof usePresenting> }) {
 }
 
 /** The meeting while this page is in it: tiles, controls, people, presenting. Inside RoomContext. */
-export function InCall({ room, meeting, isHost, awareness, view, onLeave }: InCallProps) {
+export function InCall({ room, media, meeting, isHost, awareness, view, onLeave }: InCallProps) {
   const connection = useConnectionState(room);
   const participants = useParticipants();
   const present = usePresenting(awareness, view, meeting.id);
   const [notice, setNotice] = useState<string>();
+  // A media failure reported by the panel is shown once, like any other notice.
+  const [seenMedia, setSeenMedia] = useState<MeetingError>();
+  if (media !== seenMedia) {
+    setSeenMedia(media);
+    if (media) setNotice(media.message);
+  }
   const lastOwnToggle = useRef(0);
 
   // A host muting this person arrives as a mute of the local microphone that they did not ask for.
@@ -121,12 +133,22 @@ export function InCall({ room, meeting, isHost, awareness, view, onLeave }: InCa
   }, [room]);
 
   const reconnecting = connection === ConnectionState.Reconnecting || connection === ConnectionState.SignalReconnecting;
+  // LiveKit resumes a dropped connection within a moment most of the time: say so only if it takes longer.
+  const [slowReconnect, setSlowReconnect] = useState(false);
+  useEffect(() => {
+    if (!reconnecting) return;
+    const timer = setTimeout(() => setSlowReconnect(true), RECONNECT_NOTICE_AFTER_MS);
+    return () => {
+      clearTimeout(timer);
+      setSlowReconnect(false);
+    };
+  }, [reconnecting]);
   return (
     <div className="in-call" data-testid="in-call">
       <p className="call-status">
         <span className="meeting-live-dot" aria-hidden /> Live · {peopleText(participants.length)}
       </p>
-      {reconnecting && (
+      {reconnecting && slowReconnect && (
         <p className="call-banner warn" role="status">
           Reconnecting to the meeting… Your camera and microphone come back when the connection does.
         </p>

@@ -10,7 +10,12 @@ import { PreJoin, type MediaChoices } from "./PreJoin.tsx";
 import "./call.css";
 
 /** Where the panel is: choosing devices, joining, in the meeting, or out of it (and why). */
-type Phase = { name: "prejoin" } | { name: "joining" } | { name: "in"; room: Room } | { name: "out"; problem: MeetingError | undefined };
+type Phase =
+  | { name: "prejoin" }
+  | { name: "joining" }
+  /** In the meeting; `media` says why the camera or microphone chosen before joining did not start. */
+  | { name: "in"; room: Room; media?: MeetingError }
+  | { name: "out"; problem: MeetingError | undefined };
 
 /**
  * The meeting panel: the pre-join step, then the meeting (livekit-client's Room under
@@ -68,8 +73,11 @@ export default function MeetingPanel({ meeting, me, isHost, docAccessLost, aware
     if (!mounted.current || roomRef.current !== room) return;
     setPhase({ name: "in", room });
     // Media after the connection: a blocked camera must not keep anyone out of the meeting.
-    await room.localParticipant.setMicrophoneEnabled(choices.audio).catch(() => undefined);
-    await room.localParticipant.setCameraEnabled(choices.video).catch(() => undefined);
+    const mediaFailed = (err: unknown) => {
+      if (mounted.current) setPhase((p) => (p.name === "in" && p.room === room ? { ...p, media: MeetingError.fromMedia(err) } : p));
+    };
+    await room.localParticipant.setMicrophoneEnabled(choices.audio).catch(mediaFailed);
+    await room.localParticipant.setCameraEnabled(choices.video).catch(mediaFailed);
   };
 
   const leave = () => void roomRef.current?.disconnect();
@@ -84,7 +92,7 @@ export default function MeetingPanel({ meeting, me, isHost, docAccessLost, aware
   if (phase.name === "in") {
     body = (
       <RoomContext.Provider value={phase.room}>
-        <InCall room={phase.room} meeting={meeting} isHost={isHost} awareness={awareness} view={view} onLeave={leave} />
+        <InCall room={phase.room} media={phase.media} meeting={meeting} isHost={isHost} awareness={awareness} view={view} onLeave={leave} />
       </RoomContext.Provider>
     );
   } else if (phase.name === "out" || (ended && phase.name !== "joining")) {
