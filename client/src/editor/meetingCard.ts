@@ -101,10 +101,12 @@ export class MeetingCardView implements NodeView {
     const view = cardView(this.hub.state, id);
     const meeting = view.kind === "live" || view.kind === "ended" ? view.meeting : undefined;
     const joined = view.kind === "live" && this.hub.joined === id;
+    const open = view.kind === "live" && this.hub.open === id;
     this.dom.dataset.state = view.kind;
     this.status.textContent = cardText(view);
-    this.detail.textContent = joined ? "You are in this meeting" : meeting ? `Started by ${meeting.startedBy.name} · ${startTime(meeting.startedAt)}` : "";
-    this.join.hidden = view.kind !== "live" || joined;
+    const started = meeting ? `Started by ${meeting.startedBy.name} · ${startTime(meeting.startedAt)}` : "";
+    this.detail.textContent = joined ? "You are in this meeting" : open ? `${started} · open beside the text` : started;
+    this.join.hidden = view.kind !== "live" || joined || open;
     this.join.setAttribute("aria-label", `Join the meeting started by ${meeting?.startedBy.name ?? "someone"}`);
   }
 

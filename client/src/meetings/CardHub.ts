@@ -15,6 +15,8 @@ export class CardHub {
   private readonly listeners = new Set<() => void>();
   /** The id of the meeting this page is in (its card says so instead of offering Join). */
   private joinedId: string | undefined;
+  /** The id of the meeting the panel is open for (its card offers no Join: the panel is there). */
+  private openId: string | undefined;
 
   private currentActions: CardActions = { join: () => undefined };
 
@@ -38,11 +40,17 @@ export class CardHub {
     return this.joinedId;
   }
 
-  /** Replaces the state (and the joined meeting) and tells every card. */
-  set(state: MeetingsState, joined: string | undefined): void {
-    if (state === this.current && joined === this.joinedId) return;
+  /** The meeting the panel is open for, if any. */
+  get open(): string | undefined {
+    return this.openId;
+  }
+
+  /** Replaces the state (and the joined meeting, and the one the panel shows) and tells every card. */
+  set(state: MeetingsState, joined: string | undefined, open: string | undefined = joined): void {
+    if (state === this.current && joined === this.joinedId && open === this.openId) return;
     this.current = state;
     this.joinedId = joined;
+    this.openId = open;
     for (const l of this.listeners) l();
   }
 

@@ -76,7 +76,7 @@ export function useDocMeetings(docId: string, session: CollabSession | undefined
     });
   }, [session]);
 
-  useEffect(() => hub.set(state, joined), [hub, state, joined]);
+  useEffect(() => hub.set(state, joined, panelId), [hub, state, joined, panelId]);
 
   const live = liveMeeting(state);
   const canStart = role === "owner" || role === "editor";
