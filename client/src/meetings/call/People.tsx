@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { Crown, MicOff } from "lucide-react";
-import { Track, type Participant } from "livekit-client";
-import { useIsMuted, useParticipants } from "@livekit/components-react";
+import type { Participant } from "livekit-client";
+import { useParticipants } from "@livekit/components-react";
 import { messageOf, muteParticipant, removeParticipant } from "../../api/index.ts";
 import { ExternalBadge, QualityIndicator } from "./Tiles.tsx";
+import { useMicOff } from "./useMicOff.ts";
 
 interface PeopleProps {
   meetingId: string;
@@ -14,7 +15,7 @@ interface PeopleProps {
 }
 
 function Person({ p, meetingId, startedById, isHost, onError }: PeopleProps & { p: Participant; onError(message: string | undefined): void }) {
-  const micMuted = useIsMuted({ participant: p, source: Track.Source.Microphone });
+  const micMuted = useMicOff(p);
   const [busy, setBusy] = useState(false);
   const name = p.name || p.identity;
   const act = async (what: () => Promise<void>) => {

@@ -3,7 +3,6 @@ import { ConnectionQuality, Track, type Participant } from "livekit-client";
 import {
   isTrackReference,
   useConnectionQualityIndicator,
-  useIsMuted,
   useIsSpeaking,
   useParticipantAttributes,
   useTracks,
@@ -11,6 +10,7 @@ import {
   type TrackReferenceOrPlaceholder,
 } from "@livekit/components-react";
 import { Avatar } from "../../components/Avatar.tsx";
+import { useMicOff } from "./useMicOff.ts";
 import { assignColors } from "../../collab/presenceColors.ts";
 
 /** A participant's own colour (the one their avatar has in the document when nobody clashes with it). */
@@ -45,7 +45,7 @@ export function QualityIndicator({ participant }: { participant: Participant }) 
 function Tile({ trackRef }: { trackRef: TrackReferenceOrPlaceholder }) {
   const p = trackRef.participant;
   const speaking = useIsSpeaking(p);
-  const micMuted = useIsMuted({ participant: p, source: Track.Source.Microphone });
+  const micMuted = useMicOff(p);
   const screen = trackRef.source === Track.Source.ScreenShare;
   const showVideo = isTrackReference(trackRef) && !trackRef.publication.isMuted && (p.isLocal || trackRef.publication.isSubscribed);
   const name = p.name || p.identity;
