@@ -41,6 +41,8 @@ async function newDocument(page: Page, title: string): Promise<void> {
 }
 
 test("undo and redo, links, paste and the tab title behave as people expect; leaving logs no errors", async ({ page }) => {
+  // The page's clock runs as usual, but the test can move it on: no fixed sleeps for undo grouping.
+  await page.clock.install();
   await signUp(page, person("Uma", "Acme"));
   const errors = watchErrors(page);
   await newDocument(page, "Editing basics");
@@ -61,11 +63,11 @@ test("undo and redo, links, paste and the tab title behave as people expect; lea
   await expect(editor.locator("p")).toHaveText([""]);
   await page.keyboard.type("first paragraph");
   await page.keyboard.press("Enter");
-  // A pause longer than the undo grouping, waited as a condition: the paragraph exists, then time passes.
+  // A pause longer than the undo grouping: the paragraph exists, then the page's clock moves on.
   await expect(editor.locator("p")).toHaveCount(2);
-  await page.waitForTimeout(600); // y's UndoManager groups edits made within 500 ms into one step
+  await page.clock.fastForward(600); // y's UndoManager groups edits made within 500 ms into one step
   await page.keyboard.type("second paragraph");
-  await page.waitForTimeout(600);
+  await page.clock.fastForward(600);
   await page.keyboard.press("ControlOrMeta+z");
   await expect(editor.locator("p")).toHaveText(["first paragraph", ""]);
   await page.keyboard.press("ControlOrMeta+z");

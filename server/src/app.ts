@@ -91,6 +91,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     res.json({ ok: true, loadedDocuments: collab.loadedDocuments });
   });
 
+  app.use("/api", (_req, res, next) => {
+    storage.beginRequest().then((end) => {
+      res.once("finish", end);
+      res.once("close", end);
+      next();
+    }, next);
+  });
   // LiveKit's webhooks carry a raw, signed body: mounted before the API's JSON parser.
   app.use(meetingWebhookRoutes(services));
   const api = express.Router();

@@ -6,8 +6,7 @@ import { describeActivity } from "./activityText.ts";
 
 /** The document's sharing history in sentences, newest first; read again whenever `refreshKey` changes. */
 export function ActivityList({ docId, refreshKey }: { docId: string; refreshKey: unknown }) {
-  useNow(); // re-render now and then so relative times stay true
-  const now = Date.now();
+  const now = useNow(); // re-rendered now and then so relative times stay true
   const [entries, setEntries] = useState<ActivityEntry[]>();
   const [error, setError] = useState<string>();
 

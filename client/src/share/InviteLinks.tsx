@@ -19,8 +19,7 @@ interface InviteLinksProps {
 /** "Invite links": create a link for people from any company, see the ones that work, revoke them. */
 export function InviteLinks({ docId, ownRole, refreshKey, onChanged }: InviteLinksProps) {
   const id = useId();
-  useNow(); // re-render now and then so relative times stay true
-  const now = Date.now();
+  const now = useNow(); // re-rendered now and then so relative times stay true
   const [invites, setInvites] = useState<Invite[]>();
   const [created, setCreated] = useState<InviteCreated>();
   const [error, setError] = useState<string>();

@@ -178,6 +178,15 @@ export class DocumentStorage {
     await this.enqueue({ kind: "delete", docId });
   }
 
+  /**
+   * Marks an HTTP request in flight until the returned function is called. Requests write on the
+   * event loop with a tiny busy timeout; while any is in flight the checkpoint worker does not take
+   * the write lock to rewind the log, so our own housekeeping never turns a request into a 503.
+   */
+  beginRequest(): Promise<() => void> {
+    return this.keeper.beginRequest();
+  }
+
   /** Stores what is queued (one attempt), waits for flushes in flight, and stops the checkpoint worker. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -23,12 +23,17 @@ export interface CheckpointResult {
  *    writes the log's new header and syncs it. Done here, that sync does not run on the event loop.
  * During 2 and 3 the shared `rewinding` flag is set and the main thread holds its commits (they
  * would wait for the write lock anyway), so that it cannot be the one writing the new header.
+ * Steps 2 and 3 are skipped (the cycle reports busy and is retried) while an HTTP request is in
+ * flight on the main thread (the shared `requests` count): its writes may not wait for the lock on
+ * the event loop, so they would fail. Both sides set their own flag first and then read the
+ * other's (sequentially consistent atomics), so at least one of them always backs off.
  * synchronous=NORMAL on this connection: checkpoints sync the log before and the database after.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.sqliteModule);
 const rewinding = new Int32Array(workerData.rewinding);
+const requests = new Int32Array(workerData.requests);
 const db = new Database(workerData.file);
 db.pragma("synchronous = NORMAL");
 db.pragma("wal_autocheckpoint = 0");
@@ -48,20 +53,26 @@ parentPort.on("message", (msg) => {
     let r = passive.get();
     const log = r.log;
     let restarted = false;
+    let deferred = false;
     if (!r.busy && r.log > 0) {
       // The main thread holds its commits from here until the log has its new header.
       Atomics.store(rewinding, 0, 1);
-      try {
-        r = restart.get();
-        if (!r.busy && r.checkpointed === r.log) {
-          db.prepare("PRAGMA user_version = " + userVersion.get()).run();
-          restarted = true;
-        }
-      } finally {
+      if (Atomics.load(requests, 0) > 0) {
         Atomics.store(rewinding, 0, 0);
+        deferred = true;
+      } else {
+        try {
+          r = restart.get();
+          if (!r.busy && r.checkpointed === r.log) {
+            db.prepare("PRAGMA user_version = " + userVersion.get()).run();
+            restarted = true;
+          }
+        } finally {
+          Atomics.store(rewinding, 0, 0);
+        }
       }
     }
-    result = { log, checkpointed: r.checkpointed, restarted, busy: r.busy !== 0 };
+    result = { log, checkpointed: r.checkpointed, restarted, busy: r.busy !== 0 || deferred };
   } catch (err) {
     result = { log: 0, checkpointed: 0, restarted: false, busy: /^SQLITE_BUSY/.test(String(err && err.code)), error: String(err && err.message) };
   }
@@ -78,6 +89,8 @@ export class WalKeeper {
   private readonly worker: Worker;
   /** Set by the worker while it rewinds the log (see WORKER_SOURCE). */
   private readonly rewindFlag = new Int32Array(new SharedArrayBuffer(4));
+  /** HTTP requests in flight on the main thread; the worker does not rewind while there are any. */
+  private readonly requestCount = new Int32Array(new SharedArrayBuffer(4));
   private running: Promise<CheckpointResult> | undefined;
   private closed = false;
 
@@ -85,7 +98,7 @@ export class WalKeeper {
     const sqliteModule = createRequire(import.meta.url).resolve("better-sqlite3");
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { sqliteModule, file, busyTimeoutMs, journalSizeLimit, rewinding: this.rewindFlag.buffer },
+      workerData: { sqliteModule, file, busyTimeoutMs, journalSizeLimit, rewinding: this.rewindFlag.buffer, requests: this.requestCount.buffer },
     });
     // A worker that died must not keep the process alive or crash it; the next cycle reports it.
     this.worker.on("error", () => undefined);
@@ -101,6 +114,26 @@ export class WalKeeper {
   /** Whether the worker is rewinding the log right now: the main thread should hold its commits until `settled`. */
   get rewinding(): boolean {
     return Atomics.load(this.rewindFlag, 0) === 1;
+  }
+
+  /**
+   * Counts a request in flight (the worker will not start rewinding the log), after waiting for a
+   * rewind already under way. Resolves with the function that ends the request; calling it again does nothing.
+   */
+  async beginRequest(): Promise<() => void> {
+    for (;;) {
+      Atomics.add(this.requestCount, 0, 1);
+      if (!this.rewinding) {
+        let ended = false;
+        return () => {
+          if (ended) return;
+          ended = true;
+          Atomics.sub(this.requestCount, 0, 1);
+        };
+      }
+      Atomics.sub(this.requestCount, 0, 1);
+      await this.settled();
+    }
   }
 
   /** Resolves when no cycle is running. */
