@@ -42,6 +42,7 @@ export default tseslint.config(
       "client/src/collab/usePresence.ts",
       "client/src/collab/status.ts",
       "client/src/collab/presenceColors.ts",
+      "client/src/meetings/**",
     ],
     rules: Object.fromEntries(["react-hooks/set-state-in-effect", "react-hooks/purity", "react-hooks/refs", "react-hooks/immutability"].map((r) => [r, "error"])),
   },

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { test as base, expect, type Page } from "@playwright/test";
 import { startMailbox, verifyToken, type Mailbox } from "../../server/tests/mailbox.ts";
+import { LiveKitDouble } from "../../testing/livekit-double/src/index.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 /** Where screenshots of the main screens are written, for people to look at. */
@@ -21,6 +22,8 @@ export class ServerProcess {
     readonly dataDir: string,
     private readonly port: number,
     readonly mailbox: Mailbox,
+    /** Extra settings, e.g. LIVEKIT_* to turn meetings on. */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   async start(): Promise<void> {
@@ -38,6 +41,7 @@ export class ServerProcess {
         // Every person in these specs signs up from 127.0.0.1 on one server per worker; the per-address
         // sign-up limit itself is tested in server/tests (accounts, verification).
         SIGNUPS_PER_HOUR: "1000",
+        ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -79,13 +83,35 @@ async function freePort(): Promise<number> {
   });
 }
 
-export const test = base.extend<object, { server: ServerProcess }>({
+/** Worker options: `livekit: true` starts the LiveKit double and turns meetings on (see meetings.spec.ts). */
+export interface WorkerOptions {
+  livekit: boolean;
+}
+
+export const test = base.extend<object, WorkerOptions & { server: ServerProcess; double: LiveKitDouble | undefined }>({
+  livekit: [false, { option: true, scope: "worker" }],
+  /**
+   * A LiveKit test double (testing/livekit-double) when `livekit` is set: the real livekit-client
+   * in the page connects to it, and it signs webhooks to the server as LiveKit does.
+   */
+  double: [
+    async ({ livekit }, use) => {
+      if (!livekit) return use(undefined);
+      const double = await LiveKitDouble.start({ departureMs: 500 });
+      await use(double);
+      await double.close();
+    },
+    { scope: "worker" },
+  ],
   server: [
-    async ({}, use) => {
+    async ({ double }, use) => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-e2e-"));
       const mailbox = await startMailbox();
-      const server = new ServerProcess(dataDir, await freePort(), mailbox);
+      const port = await freePort();
+      const env: Record<string, string> = double ? { LIVEKIT_URL: double.url, LIVEKIT_API_KEY: double.apiKey, LIVEKIT_API_SECRET: double.apiSecret } : {};
+      const server = new ServerProcess(dataDir, port, mailbox, env);
       await server.start();
+      if (double) double.webhooks.url = `http://127.0.0.1:${port}/api/livekit/webhook`;
       currentMailbox = mailbox;
       await use(server);
       await server.stop();

@@ -1,6 +1,7 @@
 import WebSocket from "ws";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
+import { SCHEMA_VERSION, SCHEMA_VERSION_PARAM } from "@confer/shared";
 import type { BrowserContext } from "@playwright/test";
 
 /** A stock y-websocket client (Node side of a test) on a document, signed in with a browser context's cookies. */
@@ -16,6 +17,8 @@ export async function stockClient(ctx: BrowserContext, baseURL: string, docId: s
   const provider = new WebsocketProvider(baseURL.replace(/^http/, "ws") + "/collab", docId, doc, {
     WebSocketPolyfill: Socket as never,
     disableBc: true,
+    // Announces this version's schema, as the editor does (the server keeps older clients read-only).
+    params: { [SCHEMA_VERSION_PARAM]: String(SCHEMA_VERSION) },
   });
   await until(() => provider.synced, "the stock client's first sync");
   return {

@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { CloseCodes } from "@confer/shared";
-import { api, connect, createDoc, signup, startTestServer, synced, upgradeStatus, waitFor, type TestUser } from "./helpers.ts";
+import { api, connect, createDoc, SCHEMA_QUERY, signup, startTestServer, synced, upgradeStatus, waitFor, type TestUser } from "./helpers.ts";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
@@ -23,7 +23,7 @@ afterAll(() => server.close());
 
 /** Opens a raw socket to a document with a cookie; resolves once it is open. */
 async function rawSocket(docId: string, cookie: string) {
-  const ws = new WebSocket(`${server.url.replace("http", "ws")}/collab/${docId}`, { headers: { cookie } });
+  const ws = new WebSocket(`${server.url.replace("http", "ws")}/collab/${docId}?${SCHEMA_QUERY}`, { headers: { cookie } });
   const received: Buffer[] = [];
   ws.on("message", (d: Buffer) => received.push(d));
   await new Promise((resolve, reject) => {

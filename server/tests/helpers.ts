@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
+import { SCHEMA_VERSION, SCHEMA_VERSION_PARAM } from "@confer/shared";
 import { startServer, loadConfig, createLogger, type ConferServer } from "../src/index.ts";
 import { startMailbox, verifyToken, type Mailbox } from "./mailbox.ts";
 
@@ -124,6 +125,12 @@ export async function createDoc(baseUrl: string, user: TestUser, title = "Test d
   return res.json.id;
 }
 
+/**
+ * The query a test client adds to a sync URL to announce the current schema version, as the editor
+ * does: without it the server takes the client for version 1 and keeps it read-only.
+ */
+export const SCHEMA_QUERY = `${SCHEMA_VERSION_PARAM}=${SCHEMA_VERSION}`;
+
 /** A `ws` WebSocket class that sends a cookie (and optionally an Origin), for the stock provider. */
 export function socketWith(headers: Record<string, string>) {
   return class extends WebSocket {
@@ -141,6 +148,7 @@ export function connect(baseUrl: string, docId: string, cookie: string | undefin
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/collab", docId, doc, {
     WebSocketPolyfill: socketWith(headers) as never,
     disableBc: true,
+    params: { [SCHEMA_VERSION_PARAM]: String(SCHEMA_VERSION) },
   });
   const closes: number[] = [];
   provider.on("connection-close", (event) => {

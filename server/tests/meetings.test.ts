@@ -47,7 +47,11 @@ describe("meetings not configured", () => {
       expect(res.json.error.message).toContain("LIVEKIT_API_KEY, LIVEKIT_API_SECRET");
       expect(res.json.error.message).not.toContain("LIVEKIT_URL");
       expect((await api(server.url, "POST", "/api/livekit/webhook", { body: "{}" })).status).toBe(503);
-      expect((await api(server.url, "GET", `/api/docs/${doc}/meetings`, { cookie: owner.cookie })).json).toEqual({ meetings: [] });
+      // The document page names the missing settings before anyone presses Start.
+      expect((await api(server.url, "GET", `/api/docs/${doc}/meetings`, { cookie: owner.cookie })).json).toEqual({
+        meetings: [],
+        missingSettings: ["LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"],
+      });
     } finally {
       await server.close();
     }
@@ -154,6 +158,7 @@ describe("listing meetings", () => {
       [first, "ended"],
     ]);
     expect(list.json.meetings[1]).toMatchObject({ endedAt: expect.any(String), startedBy: { id: olga.id, name: "Olga Owner" }, attendees: [] });
+    expect(list.json).not.toHaveProperty("missingSettings");
     expect((await call("GET", `/api/docs/${doc}/meetings`, nora)).status).toBe(404);
   });
 });

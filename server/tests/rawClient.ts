@@ -1,6 +1,13 @@
 import net from "node:net";
 import crypto from "node:crypto";
 import * as encoding from "lib0/encoding";
+import { SCHEMA_VERSION, SCHEMA_VERSION_PARAM } from "@confer/shared";
+
+/** A sync path announcing the current schema version (as the editor does), unless it names one itself. */
+function withSchema(path: string): string {
+  if (!path.startsWith("/collab/") || new RegExp(`[?&]${SCHEMA_VERSION_PARAM}=`).test(path)) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}${SCHEMA_VERSION_PARAM}=${SCHEMA_VERSION}`;
+}
 
 /** One frame received by a raw client. */
 export interface RawFrame {
@@ -41,7 +48,7 @@ export class RawClient {
     });
     const client = new RawClient(socket);
     const lines = [
-      `GET ${path} HTTP/1.1`,
+      `GET ${withSchema(path)} HTTP/1.1`,
       `Host: ${url.host}`,
       "Upgrade: websocket",
       "Connection: Upgrade",

@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import * as decoding from "lib0/decoding";
 import { CloseCodes, NOTICE_MESSAGE, readNotice, type Notice } from "@confer/shared";
-import { api, connect, createDoc, signup, startTestServer, synced, upgradeStatus, waitFor, type TestUser } from "./helpers.ts";
+import { api, connect, createDoc, SCHEMA_QUERY, signup, startTestServer, synced, upgradeStatus, waitFor, type TestUser } from "./helpers.ts";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
@@ -34,7 +34,7 @@ async function sharedDoc(role: "editor" | "viewer") {
 
 /** A raw socket that asked for notices, collecting them. */
 async function noticeSocket(docId: string, who: TestUser) {
-  const ws = new WebSocket(`${server.url.replace("http", "ws")}/collab/${docId}?notices=1`, { headers: { cookie: who.cookie } });
+  const ws = new WebSocket(`${server.url.replace("http", "ws")}/collab/${docId}?notices=1&${SCHEMA_QUERY}`, { headers: { cookie: who.cookie } });
   const notices: Notice[] = [];
   let closeCode = 0;
   ws.on("message", (data: Buffer) => {

@@ -42,8 +42,11 @@ export const MeetingDetail = z.object({
 });
 export type MeetingDetail = z.infer<typeof MeetingDetail>;
 
-/** Meetings of a document, newest first. */
-export const MeetingList = z.object({ meetings: z.array(MeetingDetail) });
+/**
+ * Meetings of a document, newest first. `missingSettings` is there only when meetings are off on
+ * this server: the settings an administrator still has to set, so the page can name them up front.
+ */
+export const MeetingList = z.object({ meetings: z.array(MeetingDetail), missingSettings: z.array(z.string()).optional() });
 export type MeetingList = z.infer<typeof MeetingList>;
 
 /** What a page needs to join a meeting with livekit-client: `room.connect(url, token)`. */

@@ -1,16 +1,19 @@
 import { expect, test } from "vitest";
 import { DOMSerializer } from "prosemirror-model";
 import { BODY_FRAGMENT, schema, type MarkName, type NodeName } from "./schema.ts";
+import { SCHEMA_VERSION } from "./schemaVersion.ts";
 
 const { nodes, marks } = schema;
 
 test("the schema has exactly the node and mark types the editor and the server agree on", () => {
   // Adding one is a schema change: bump SCHEMA_VERSION (shared/src/schemaVersion.ts) with it.
-  const nodeNames: NodeName[] = ["blockquote", "bullet_list", "code_block", "doc", "hard_break", "heading", "horizontal_rule", "list_item", "ordered_list", "paragraph", "task_item", "task_list", "text"];
+  const nodeNames: NodeName[] = ["blockquote", "bullet_list", "code_block", "doc", "hard_break", "heading", "horizontal_rule", "list_item", "meeting_card", "ordered_list", "paragraph", "task_item", "task_list", "text"];
   const markNames: MarkName[] = ["code", "em", "link", "strike", "strong"];
   expect(Object.keys(schema.nodes).sort()).toEqual(nodeNames.sort());
   expect(Object.keys(schema.marks).sort()).toEqual(markNames.sort());
   expect(BODY_FRAGMENT).toBe("prosemirror");
+  // The version that goes with exactly these types (2 added meeting_card).
+  expect(SCHEMA_VERSION).toBe(2);
 });
 
 test("a document of every block type is valid and round-trips through JSON", () => {
@@ -24,6 +27,7 @@ test("a document of every block type is valid and round-trips through JSON", () 
     nodes.bullet_list.create(null, [nodes.list_item.create(null, [p("a")])]),
     nodes.ordered_list.create({ order: 3 }, [nodes.list_item.create(null, [p("c")])]),
     nodes.task_list.create(null, [nodes.task_item.create({ checked: true }, [p("done")])]),
+    nodes.meeting_card.create({ meetingId: "mtg_Abc-123" }),
   ]);
   doc.check();
   expect(schema.nodeFromJSON(doc.toJSON()).eq(doc)).toBe(true);
@@ -49,4 +53,20 @@ test("headings render as h1–h3 whatever level is stored", () => {
   expect((toDOM(nodes.heading.create({ level: 6 })) as [string])[0]).toBe("h3");
   expect((toDOM(nodes.heading.create({ level: 0 })) as [string])[0]).toBe("h1");
   expect(DOMSerializer.fromSchema(schema)).toBeTruthy();
+});
+
+test("a meeting card holds a meeting id and nothing else, and round-trips through the clipboard's HTML", () => {
+  const card = nodes.meeting_card.create({ meetingId: "mtg_Abc-123" });
+  expect(card.isAtom && card.isBlock && card.isLeaf).toBe(true);
+  expect(card.attrs).toEqual({ meetingId: "mtg_Abc-123" });
+  expect(() => nodes.meeting_card.create({})).toThrow();
+  expect(() => nodes.meeting_card.create({ meetingId: 42 })).toThrow();
+  expect(() => nodes.meeting_card.create({ meetingId: '"><img src=x onerror=alert(1)>' })).toThrow();
+  const [tag, attrs] = nodes.meeting_card.spec.toDOM!(card) as [string, Record<string, string>];
+  expect(tag).toBe("div");
+  expect(attrs["data-meeting-id"]).toBe("mtg_Abc-123");
+  const rule = nodes.meeting_card.spec.parseDOM![0]!;
+  const el = (id: string) => ({ getAttribute: (name: string) => (name === "data-meeting-id" ? id : null) }) as unknown as HTMLElement;
+  expect(rule.getAttrs!(el("mtg_Abc-123"))).toEqual({ meetingId: "mtg_Abc-123" });
+  expect(rule.getAttrs!(el("bad id with spaces"))).toBe(false);
 });

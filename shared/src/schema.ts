@@ -1,4 +1,7 @@
 import { Schema, type DOMOutputSpec, type NodeSpec, type MarkSpec } from "prosemirror-model";
+import { meetingCardSpec } from "./nodes/meetingCard.ts";
+
+export { MEETING_CARD, MEETING_ID_PATTERN } from "./nodes/meetingCard.ts";
 
 /** Protocols a link may point to; anything else (javascript:, data:) is dropped when rendered. */
 export const SAFE_LINK_PROTOCOLS = ["http:", "https:", "mailto:"];
@@ -90,6 +93,7 @@ const nodes = {
     ],
     toDOM: (node): DOMOutputSpec => ["li", { "data-checked": String(node.attrs.checked), class: "task-item" }, 0],
   },
+  meeting_card: meetingCardSpec,
   text: { group: "inline" },
   hard_break: {
     inline: true,

@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { countingWebSocket, newWireCounter, providerBaseUrl, socketUrl, type Target, type WireCounter } from "./wire.ts";
+import { countingWebSocket, newWireCounter, providerBaseUrl, socketParams, socketUrl, type Target, type WireCounter } from "./wire.ts";
 
 /** Name of the Y.Text every benchmark edits. */
 export const TEXT_NAME = "bench";
@@ -47,6 +47,7 @@ export function connectStock(target: Target, docName: string): StockClient {
       // The provider's type names the DOM WebSocket; `ws` implements the part it uses.
       WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket,
       disableBc: true,
+      params: socketParams(target),
     });
     remote = provider;
     isSynced = () => provider.synced;

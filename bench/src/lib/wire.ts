@@ -1,4 +1,5 @@
 import { WebSocket, type RawData } from "ws";
+import { SCHEMA_VERSION, SCHEMA_VERSION_PARAM } from "@confer/shared";
 import { isConfer, type ServerKind } from "./serverKinds.ts";
 
 /** Where and how clients reach one running server. */
@@ -20,9 +21,19 @@ export function providerBaseUrl(t: Target): string {
   return isConfer(t.kind) ? `ws://127.0.0.1:${t.port}/collab` : `ws://127.0.0.1:${t.port}`;
 }
 
+/**
+ * Query parameters a client of `t` sends on the socket URL: Confer's clients announce the schema
+ * version they write, as the editor does (without it Confer keeps them read-only).
+ */
+export function socketParams(t: Target): Record<string, string> {
+  return isConfer(t.kind) ? { [SCHEMA_VERSION_PARAM]: String(SCHEMA_VERSION) } : {};
+}
+
 /** The WebSocket URL for one document (Hocuspocus multiplexes documents on one URL). */
 export function socketUrl(t: Target, docName: string): string {
-  return t.kind === "hocuspocus" ? `ws://127.0.0.1:${t.port}` : `${providerBaseUrl(t)}/${encodeURIComponent(docName)}`;
+  if (t.kind === "hocuspocus") return `ws://127.0.0.1:${t.port}`;
+  const query = new URLSearchParams(socketParams(t)).toString();
+  return `${providerBaseUrl(t)}/${encodeURIComponent(docName)}${query ? `?${query}` : ""}`;
 }
 
 /** Frames and bytes one client sent and received (WebSocket payloads, without frame headers). */

@@ -8,7 +8,14 @@ type Method = "GET" | "POST" | "PATCH" | "DELETE";
  * Calls a JSON endpoint of our own server and validates the answer with `schema`.
  * Throws ApiRequestError with a human message for network failures and error statuses.
  */
-export async function request<T>(method: Method, path: string, schema: ZodType<T, ZodTypeDef, unknown>, body?: unknown): Promise<T> {
+export async function request<T>(
+  method: Method,
+  path: string,
+  schema: ZodType<T, ZodTypeDef, unknown>,
+  body?: unknown,
+  /** Sees the response of a successful call (for callers that need its status). */
+  onResponse?: (res: Response) => void,
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -27,5 +34,6 @@ export async function request<T>(method: Method, path: string, schema: ZodType<T
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw ApiRequestError.invalidResponse();
+  onResponse?.(res);
   return parsed.data;
 }

@@ -3,3 +3,4 @@ export * from "./auth.ts";
 export * from "./docs.ts";
 export * from "./sharing.ts";
 export * from "./orgInvites.ts";
+export * from "./meetings.ts";

@@ -2,11 +2,14 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode }
 import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import type * as Y from "yjs";
+import type { Node as PMNode } from "prosemirror-model";
 import type { Awareness } from "y-protocols/awareness";
 import { BODY_FRAGMENT, schema } from "@confer/shared/schema";
 import { buildPlugins } from "./plugins.ts";
 import type { EditorUi } from "./keymap.ts";
 import { TaskItemView, syncTaskCheckboxes } from "./taskItemView.ts";
+import { MeetingCardView } from "./meetingCard.ts";
+import type { CardHub } from "../meetings/CardHub.ts";
 import { Toolbar } from "./toolbar/Toolbar.tsx";
 import { LinkPopover } from "./toolbar/LinkPopover.tsx";
 import { LinkBubble } from "./toolbar/LinkBubble.tsx";
@@ -27,10 +30,14 @@ interface EditorProps {
   onView?(view: EditorView | undefined): void;
   /** A notice shown between the toolbar and the text. */
   banner?: ReactNode;
+  /** Where meeting cards read their state from the server (the same object for the page's life). */
+  meetingCards?: CardHub;
+  /** The meeting shortcut: start a meeting at the cursor or join the live one; false if not offered. */
+  onStartMeeting?(): boolean;
 }
 
 /** The collaborative ProseMirror editor bound to the document's Yjs body, with its toolbar. */
-export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, banner }: EditorProps) {
+export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, banner, meetingCards, onStartMeeting }: EditorProps) {
   const mountRef = useRef<HTMLDivElement>(null);
   const wrapperRef = useRef<HTMLDivElement>(null);
   const toolbarRef = useRef<HTMLDivElement>(null);
@@ -67,6 +74,10 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
     };
     let v: EditorView;
     let stop: () => void;
+    const nodeViews = {
+      task_item: (node: PMNode, view: EditorView, getPos: () => number | undefined) => new TaskItemView(node, view, getPos),
+      meeting_card: (node: PMNode) => new MeetingCardView(node, meetingCards),
+    };
     if (!frozen && isNewerThanClient(ydoc, body)) {
       // Content from a newer version arrived between the render and now: the binding must never see it.
       setNewerDoc(ydoc);
@@ -78,7 +89,7 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
         state: render(),
         editable: () => false,
         attributes: { ...attributes, "aria-readonly": "true" },
-        nodeViews: { task_item: (node, view, getPos) => new TaskItemView(node, view, getPos) },
+        nodeViews,
         dispatchTransaction(this: EditorView, tr) {
           // Selection only: this view's document comes from Yjs and never goes back.
           if (this.isDestroyed || tr.docChanged) return;
@@ -99,7 +110,7 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
         state: EditorState.create({ schema, plugins: buildPlugins({ fragment: body, awareness, ui }) }),
         editable: () => !readOnlyRef.current,
         attributes,
-        nodeViews: { task_item: (node, view, getPos) => new TaskItemView(node, view, getPos) },
+        nodeViews,
         handleDOMEvents: {
           focus: () => void setFocused(true),
           blur: () => void setFocused(false),
@@ -127,7 +138,7 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
       v.destroy();
       setView(undefined);
     };
-  }, [ydoc, awareness, body, frozen]);
+  }, [ydoc, awareness, body, frozen, meetingCards]);
 
   useEffect(() => {
     readOnlyRef.current = readOnly;
@@ -153,6 +164,7 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
         setLinkAnchor(anchorBelow(view, view.state.selection.from, wrapper, 380));
       },
       focusToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
+      startMeeting: () => onStartMeeting?.() ?? false,
     };
   });
 

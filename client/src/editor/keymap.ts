@@ -7,10 +7,12 @@ import { KEYS } from "./shortcuts.ts";
 import { redo, undo } from "./undo.ts";
 import { liftAnyListItem, markCommand, sinkAnyListItem, splitAnyListItem, toggleTaskChecked } from "./commands.ts";
 
-/** Things the keymap asks the surrounding UI to do (open the link popover, focus the toolbar). */
+/** Things the keymap asks the surrounding UI to do (open the link popover, focus the toolbar, start a meeting). */
 export interface EditorUi {
   openLinkEditor(): void;
   focusToolbar(): void;
+  /** Starts a meeting at the cursor (or joins the live one); false when the page offers no meetings. */
+  startMeeting?(): boolean;
 }
 
 const insertHardBreak: Command = (state, dispatch) => {
@@ -41,6 +43,7 @@ export function buildKeymaps(ui: { current: EditorUi }): Plugin[] {
       ui.current.focusToolbar();
       return true;
     },
+    [KEYS.meeting]: () => ui.current.startMeeting?.() ?? false,
     [KEYS.h1]: setBlockType(nodes.heading, { level: 1 }),
     [KEYS.h2]: setBlockType(nodes.heading, { level: 2 }),
     [KEYS.h3]: setBlockType(nodes.heading, { level: 3 }),

@@ -11,6 +11,7 @@ import { placeholder } from "./placeholder.ts";
 import { createUndoManager } from "./undo.ts";
 import { pastePlugin } from "./paste/pastePlugin.ts";
 import { cursorLabels } from "./cursorLabels.ts";
+import { presenterHighlight } from "./presenterHighlight.ts";
 
 /** Everything the editor needs to be collaborative. */
 export interface EditorPluginOptions {
@@ -25,6 +26,7 @@ export function buildPlugins({ fragment, awareness, ui }: EditorPluginOptions): 
     ySyncPlugin(fragment),
     yCursorPlugin(awareness, cursorBuilders(awareness)),
     cursorLabels(awareness),
+    presenterHighlight(),
     yUndoPlugin({ undoManager: createUndoManager(fragment) }),
     pastePlugin(),
     buildInputRules(),

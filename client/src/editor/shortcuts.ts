@@ -20,6 +20,7 @@ export const KEYS = {
   indent: "Tab",
   outdent: "Shift-Tab",
   toolbar: "Alt-F10",
+  meeting: "Mod-Alt-m",
 } as const;
 
 /** A ProseMirror key name as people read it on this platform, e.g. "Ctrl+Shift+S" or "⌘⇧S". */
@@ -90,6 +91,10 @@ export const SHORTCUT_HELP: ShortcutGroup[] = [
       { what: "Redo", keys: `${KEYS.redo} or ${KEYS.redoAlt}` },
       { what: "Move to the toolbar", keys: KEYS.toolbar },
     ],
+  },
+  {
+    title: "Meetings",
+    rows: [{ what: "Start a meeting here, or join the live one", keys: KEYS.meeting }],
   },
 ];
 

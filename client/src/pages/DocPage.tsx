@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import type { EditorView } from "prosemirror-view";
 import { forgetLocalCopy } from "../collab/localCopies.ts";
@@ -13,6 +13,14 @@ import { Editor } from "../editor/Editor.tsx";
 import { SharePanel } from "../share/SharePanel.tsx";
 import { useMembers } from "../share/useMembers.ts";
 import { DocTopBar } from "./DocTopBar.tsx";
+import { useDocMeetings } from "../meetings/useDocMeetings.ts";
+import { MeetingBanner } from "../meetings/MeetingBanner.tsx";
+import { MeetingButton } from "../meetings/MeetingButton.tsx";
+import { MeetingSide } from "../meetings/MeetingSide.tsx";
+import { useMeetingShortcut } from "../meetings/useMeetingShortcut.ts";
+
+/** Closes after which the person is no longer in the document (and so no longer in its meeting). */
+const ACCESS_ENDED: readonly number[] = [CloseCodes.AccessRevoked.code, CloseCodes.Forbidden.code, CloseCodes.NotFound.code];
 
 type Meta =
   | { status: "loading" }
@@ -66,6 +74,15 @@ export function DocPage() {
   const presence = usePresence(collab.session?.provider.awareness);
   // Opened offline: read the metadata again once the server is reachable (nothing caches it).
   const reachable = collab.status.tone === "ok";
+  const liveRole = collab.access?.role ?? (meta.status === "ready" ? meta.doc.role : undefined);
+  const meetings = useDocMeetings(id, collab.session, reachable && meta.status === "ready", liveRole, view);
+  const [bannerHidden, setBannerHidden] = useState<string>();
+  const setJoined = meetings.setJoined;
+  const panelMeetingId = meetings.panelFor?.id;
+  const onJoinedChange = useCallback((joined: boolean) => setJoined(joined ? panelMeetingId : undefined), [setJoined, panelMeetingId]);
+  // Meetings start only from a document the person is in, with its details read from the server.
+  const startMeeting = () => meta.status === "ready" && !collab.finalClose && meetings.start();
+  useMeetingShortcut(startMeeting);
   useEffect(() => {
     // Reconnecting is an outside event: it starts a new fetch of the metadata, as a retry button would.
     // eslint-disable-next-line react-hooks/set-state-in-effect
@@ -161,6 +178,7 @@ export function DocPage() {
   ) : collab.status.tone === "warn" ? (
     <DocNotice tone="warn">{collab.status.detail}</DocNotice>
   ) : null;
+  const meetingPanel = meetings.panelFor;
 
   return (
     <div className="app doc-page">
@@ -177,6 +195,7 @@ export function DocPage() {
         status={enabled ? collab.status : undefined}
         share={canShare ? { open: shareOpen, onToggle: () => (shareOpen ? closeShare() : setShareOpen(true)) } : undefined}
         shareButtonRef={shareButton}
+        meeting={meta.status === "ready" && !collab.finalClose ? <MeetingButton meetings={meetings} panelOpen={!!meetingPanel} /> : undefined}
       />
       <div className="doc-workspace">
         <div className="doc-content">
@@ -192,11 +211,31 @@ export function DocPage() {
                 readOnly={readOnly}
                 outdated={outdated}
                 onView={setView}
-                banner={notice}
+                banner={
+                  <>
+                    {notice}
+                    {!collab.finalClose && <MeetingBanner meetings={meetings} me={me} dismissed={bannerHidden} onDismiss={setBannerHidden} />}
+                  </>
+                }
+                meetingCards={meetings.hub}
+                onStartMeeting={startMeeting}
               />
             )
           )}
         </div>
+        {meetingPanel && (
+          <MeetingSide
+            key={meetingPanel.id}
+            meeting={meetingPanel}
+            me={me}
+            isHost={role === "owner" || meetingPanel.startedBy.id === me.id}
+            docAccessLost={!!collab.finalClose && ACCESS_ENDED.includes(collab.finalClose.code)}
+            awareness={collab.session?.provider.awareness}
+            view={view}
+            onClose={meetings.closePanel}
+            onJoinedChange={onJoinedChange}
+          />
+        )}
         {canShare && shareOpen && <SharePanel docId={id} me={me} role={role} members={members} colors={colors} onClose={closeShare} />}
       </div>
     </div>

@@ -1,4 +1,4 @@
-import type { Ref } from "react";
+import type { ReactNode, Ref } from "react";
 import { Link } from "react-router-dom";
 import { ArrowLeft, UserPlus } from "lucide-react";
 import type { ConnectionStatus } from "../collab/status.ts";
@@ -18,10 +18,12 @@ interface DocTopBarProps {
   share?: { open: boolean; onToggle(): void };
   /** The Share button, for returning focus to it when the panel closes. */
   shareButtonRef?: Ref<HTMLButtonElement>;
+  /** The meeting button (start or join), when meetings can be offered here. */
+  meeting?: ReactNode;
 }
 
-/** The document page's slim top bar: back, title in place, who is here, connection status, Share. */
-export function DocTopBar({ docId, title, canRename, onRenamed, users, status, share, shareButtonRef }: DocTopBarProps) {
+/** The document page's slim top bar: back, title in place, who is here, connection status, meeting, Share. */
+export function DocTopBar({ docId, title, canRename, onRenamed, users, status, share, shareButtonRef, meeting }: DocTopBarProps) {
   return (
     <header className="topbar doc-topbar">
       <Link to="/" className="icon-button" aria-label="All documents" title="All documents">
@@ -31,6 +33,7 @@ export function DocTopBar({ docId, title, canRename, onRenamed, users, status, s
       <div className="topbar-spacer" />
       <Presence users={users} />
       {status && <StatusPill status={status} />}
+      {meeting}
       {share && (
         <button
           ref={shareButtonRef}

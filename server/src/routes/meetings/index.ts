@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { rateLimit } from "express-rate-limit";
-import { StartMeetingRequest, type MeetingDetail, type MeetingStarted, type MeetingToken } from "@confer/shared";
+import { StartMeetingRequest, type MeetingDetail, type MeetingList, type MeetingStarted, type MeetingToken } from "@confer/shared";
 import type { Services } from "../../services.ts";
 import type { MeetingRow } from "../../store/meetings.ts";
 import { HttpError } from "../../errors.ts";
@@ -51,7 +51,8 @@ export function meetingRoutes({ documents, meetings }: Services): Router {
       attendees: (attendance.get(m.id) ?? []).map((a) => ({ userId: a.userId, name: a.name, company: a.company, external: a.external, joinedAt: a.joinedAt, leftAt: a.leftAt })),
       recording: m.recording,
     }));
-    res.json({ meetings: list });
+    const off = meetings.missingSettings;
+    res.json((off.length ? { meetings: list, missingSettings: off } : { meetings: list }) satisfies MeetingList);
   });
 
   r.post("/meetings/:id/token", async (req, res) => {

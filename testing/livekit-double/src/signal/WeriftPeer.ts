@@ -59,6 +59,13 @@ export class WeriftPeer {
     if (!this.pc) {
       const werift = await import("werift");
       this.pc = new werift.RTCPeerConnection({
+        // The RID extensions let a camera publish simulcast (livekit-client's default for video):
+        // without them in the answer, Chromium refuses its next offer ("negotiates simulcast but
+        // does not negotiate the RID RTP header extension") and the publish fails.
+        headerExtensions: {
+          audio: [werift.useSdesMid()],
+          video: [werift.useSdesMid(), werift.useSdesRTPStreamId(), werift.useRepairedRtpStreamId()],
+        },
         iceLite: true,
         iceUseIpv6: false,
         iceInterfaceAddresses: { udp4: "127.0.0.1" },
