@@ -86,6 +86,7 @@ test("undo and redo, links, paste and the tab title behave as people expect; lea
   await page.keyboard.down("Shift");
   for (let i = 0; i < "the brief".length; i++) await page.keyboard.press("ArrowLeft");
   await page.keyboard.up("Shift");
+  await settleSelection(page);
   await page.keyboard.press("ControlOrMeta+k");
   await page.getByLabel("Link address").fill("example.com/brief");
   await page.getByLabel("Link address").press("Enter");

@@ -118,6 +118,9 @@ test("a meeting starts from the document: live for everyone, guests marked, host
   await expect(panelA.getByTestId("tile")).toHaveCount(2);
   await expect(panelB.getByTestId("tile")).toHaveCount(2);
   await expect(cardA.getByTestId("meeting-card-status")).toHaveText("Live · 2 people");
+  // In the meeting, the top bar says so instead of offering to join again.
+  await expect(a.getByTestId("meeting-button")).toHaveText("In meeting");
+  await expect(b.getByTestId("meeting-button")).toHaveText("In meeting");
   // Guests get no host controls.
   await expect(panelB.getByRole("button", { name: /^Mute Alice/ })).toHaveCount(0);
   await expect(panelB.getByRole("button", { name: "End meeting for everyone" })).toHaveCount(0);

@@ -4,13 +4,14 @@ import type { DocMeetings } from "./useDocMeetings.ts";
 
 /**
  * The top bar's meeting button: "Start meeting" for owners and editors, "Join meeting" for everyone
- * while one is live. When meetings are off on this server it stays, greyed, its description names
+ * while one is live, "In meeting" once this page has joined it. When meetings are off on this server it stays, greyed, its description names
  * the missing settings, and pressing it says so (a disabled button could not be focused or explain itself).
  */
 export function MeetingButton({ meetings, panelOpen }: { meetings: DocMeetings; panelOpen: boolean }) {
-  const { live, canStart, notConfigured, starting } = meetings;
+  const { live, canStart, notConfigured, starting, joined } = meetings;
   if (!live && !canStart) return null;
-  const label = live ? "Join meeting" : "Start meeting";
+  // Once this page is in the live meeting the button says so, rather than offering to join it again.
+  const label = live && joined === live.id ? "In meeting" : live ? "Join meeting" : "Start meeting";
   const off = !live && !!notConfigured;
   const title = off ? notConfigured : `${label} (${formatKeys(KEYS.meeting)})`;
   return (
