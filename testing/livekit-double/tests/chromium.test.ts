@@ -97,7 +97,9 @@ describe("livekit-client in Chromium", () => {
     const filepath = path.join(dir, "mic.ogg");
     const egress = new EgressClient(double.httpUrl, "devkey", "secret");
     const started = await egress.startTrackEgress("egress-room", new DirectFileOutput({ filepath }), trackSid);
-    await page.waitForTimeout(1500); // let the browser send a second or so of audio
+    // Let the browser send a second or so of audio (Opus: 50 packets a second) into the recording.
+    const before = await page.evaluate(() => window.microphonePacketsSent());
+    await expect.poll(() => page.evaluate(() => window.microphonePacketsSent()), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 60);
     const ended = await egress.stopEgress(started.egressId);
     expect(ended.status).toBe(EgressStatus.EGRESS_COMPLETE);
     expect(ended.fileResults[0]!.filename).toBe(filepath);

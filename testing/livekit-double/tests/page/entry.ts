@@ -1,6 +1,6 @@
 // The browser side of the Chromium test: livekit-client as a meeting panel would use it, recording
 // the room events the panel would show.
-import { DisconnectReason, Room, RoomEvent } from "livekit-client";
+import { DisconnectReason, Room, RoomEvent, Track } from "livekit-client";
 
 interface PageEvent {
   name: string;
@@ -14,6 +14,8 @@ declare global {
     joinRoom(url: string, token: string): Promise<{ ok: boolean; ms: number; identity?: string; remotes?: string[]; message?: string }>;
     /** Turns the (fake) microphone on; resolves with the published track's sid. */
     publishMicrophone(): Promise<string>;
+    /** RTP packets the microphone's sender has sent so far (from the peer connection's stats). */
+    microphonePacketsSent(): Promise<number>;
   }
 }
 
@@ -36,4 +38,14 @@ window.joinRoom = async (url, token) => {
 window.publishMicrophone = async () => {
   const pub = await window.room.localParticipant.setMicrophoneEnabled(true);
   return pub?.trackSid ?? "";
+};
+
+window.microphonePacketsSent = async () => {
+  const sender = window.room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track?.sender;
+  if (!sender) return 0;
+  let sent = 0;
+  (await sender.getStats()).forEach((s: { type: string; packetsSent?: number }) => {
+    if (s.type === "outbound-rtp") sent += s.packetsSent ?? 0;
+  });
+  return sent;
 };
