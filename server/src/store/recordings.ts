@@ -1,6 +1,7 @@
 import type { MinutesState } from "@confer/shared";
 import type { DB } from "./db.ts";
 import { now } from "./db.ts";
+import type { MinutesTables } from "./minutesMigration.ts";
 
 /** One speaker track's recording (one LiveKit Track Egress). */
 export interface RecordingRow {
@@ -151,17 +152,7 @@ export class RecordingStore {
   }
 }
 
-type Row = {
-  egress_id: string;
-  meeting_id: string;
-  track_sid: string;
-  user_id: string;
-  filepath: string;
-  state: string;
-  started_at_ns: string | null;
-  ended_at_ns: string | null;
-  error: string | null;
-};
+type Row = Omit<MinutesTables["meeting_recordings"], "created_at">;
 
 function toRecording(r: Row | undefined): RecordingRow | undefined {
   return (

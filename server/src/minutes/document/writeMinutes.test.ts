@@ -4,6 +4,7 @@ import { yXmlFragmentToProsemirrorJSON } from "y-prosemirror";
 import { BODY_FRAGMENT, schema } from "@confer/shared/schema";
 import type { Minutes } from "../extract/minutes.ts";
 import { minutesBlocks } from "./blocks.ts";
+import { writeCard } from "../../../tests/minutesHelpers.ts";
 import { MEETING_CARD, writeMinutes } from "./writeMinutes.ts";
 
 const minutes: Minutes = {
@@ -25,15 +26,7 @@ const ctx = { publicUrl: "https://confer.example", recordings: [{ file: "TR_a-1.
 /** A document as the editor writes it: a paragraph, the meeting card, a paragraph. */
 function docWithCard(meetingId: string): Y.Doc {
   const doc = new Y.Doc();
-  const body = doc.getXmlFragment(BODY_FRAGMENT);
-  const para = (text: string) => {
-    const p = new Y.XmlElement("paragraph");
-    p.insert(0, [new Y.XmlText(text)]);
-    return p;
-  };
-  const card = new Y.XmlElement(MEETING_CARD.node);
-  card.setAttribute(MEETING_CARD.attr, meetingId);
-  body.insert(0, [para("Before the meeting"), card, para("After the card")]);
+  writeCard(doc, meetingId, "Before the meeting", "After the card");
   return doc;
 }
 
