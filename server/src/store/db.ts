@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from "kysely";
+import pg from "pg";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from "kysely";
 import type { Database } from "./schema.ts";
 import { migrations } from "./migrations.ts";
 
@@ -62,10 +63,63 @@ export async function openDatabase(dataDir: string, durability: Durability = "pr
   return { db, sqlite, file };
 }
 
-/** Whether `err` means another connection holds the database's write lock (SQLITE_BUSY and its variants). */
+/** The PostgreSQL side: the typed query layer over a connection pool. */
+export interface OpenedPostgres {
+  db: DB;
+  pool: pg.Pool;
+}
+
+/** Connections the pool opens at most: the update log uses one at a time, REST and jobs the rest. */
+const PG_POOL_SIZE = 10;
+
+/**
+ * Opens the PostgreSQL database at `url` and migrates it (the same migrations as SQLite; Kysely
+ * takes an advisory lock, so processes starting together migrate once). A connection the server
+ * loses while idle is logged through `onError`, never thrown: the pool opens a new one on demand.
+ * `connectTimeoutMs` bounds how long a query waits for a connection, so a database that went away
+ * turns into a clear error (isBusyError) instead of a hang.
+ */
+export async function openPostgres(url: string, opts: { onError?: (err: Error) => void; connectTimeoutMs?: number } = {}): Promise<OpenedPostgres> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: PG_POOL_SIZE,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    // bigint (count(*), bigserial ids) as a JavaScript number, as SQLite returns them: ids stay far below 2^53.
+    types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+  });
+  pool.on("error", (err) => opts.onError?.(err));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const provider: MigrationProvider = { getMigrations: async () => migrations };
+    const { error } = await new Migrator({ db, provider }).migrateToLatest();
+    if (error) throw error;
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, pool };
+}
+
+const INT8_OID = 20;
+
+/** PostgreSQL error classes that mean "try again": connection exceptions, serialization failures and deadlocks, lock timeouts, too many connections, the server shutting down. */
+const PG_RETRYABLE = /^(08|40|53|55P03|57P0[1-3])/;
+/** Node socket errors and pg's own messages when the connection is lost or cannot be made. */
+const NET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+const PG_LOST = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Client was closed/i;
+
+/**
+ * Whether `err` means the database cannot take the write right now, with nothing changed: on SQLite
+ * another connection holds the write lock (SQLITE_BUSY and its variants); on PostgreSQL the server
+ * is unreachable or restarting, or the transaction lost a serialization/lock conflict.
+ */
 export function isBusyError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = e?.code;
+  if (typeof code === "string" && (code.startsWith("SQLITE_BUSY") || NET_CODES.has(code))) return true;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && PG_RETRYABLE.test(code)) return true;
+  if (err instanceof AggregateError) return err.errors.some(isBusyError);
+  return typeof e?.message === "string" && PG_LOST.test(e.message);
 }
 
 /** Current time as the ISO string every timestamp column holds. */

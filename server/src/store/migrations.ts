@@ -1,12 +1,18 @@
 import { sql, type Kysely, type Migration } from "kysely";
 import { rebuildTable } from "./sqliteRebuild.ts";
+import { columnTypes, onPostgres } from "./dialect.ts";
 import { meetingsMigration } from "./meetingsMigration.ts";
 import { minutesMigration } from "./minutesMigration.ts";
 
-/** Schema migrations, applied in key order at start-up. Never edit one that has shipped. */
+/**
+ * Schema migrations, applied in key order at start-up, on SQLite and on PostgreSQL. Never edit one
+ * that has shipped (issue 10 only made the column types and the SQLite-only rebuilds per-dialect:
+ * the statements run on SQLite are unchanged).
+ */
 export const migrations: Record<string, Migration> = {
   "0001_initial": {
     async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
       await db.schema
         .createTable("orgs")
         .addColumn("id", "text", (c) => c.primaryKey())
@@ -52,15 +58,15 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("document_members_user").on("document_members").column("user_id").execute();
       await db.schema
         .createTable("doc_updates")
-        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("id", t.serial, t.serialKey)
         .addColumn("doc_id", "text", (c) => c.notNull())
-        .addColumn("data", "blob", (c) => c.notNull())
+        .addColumn("data", t.blob, (c) => c.notNull())
         .execute();
       await db.schema.createIndex("doc_updates_doc").on("doc_updates").columns(["doc_id", "id"]).execute();
       await db.schema
         .createTable("doc_snapshots")
         .addColumn("doc_id", "text", (c) => c.primaryKey())
-        .addColumn("data", "blob", (c) => c.notNull())
+        .addColumn("data", t.blob, (c) => c.notNull())
         .addColumn("updated_at", "text", (c) => c.notNull())
         .execute();
       await sql`select 1`.execute(db);
@@ -68,6 +74,7 @@ export const migrations: Record<string, Migration> = {
   },
   "0002_sharing": {
     async up(db: Kysely<unknown>) {
+      const t = columnTypes(db);
       await db.schema.alterTable("orgs").addColumn("allow_external", "integer", (c) => c.notNull().defaultTo(1)).execute();
       await db.schema.alterTable("orgs").addColumn("email_domain", "text", (c) => c.notNull().defaultTo("")).execute();
       await db.schema
@@ -86,7 +93,7 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("invites_doc").on("invites").column("doc_id").execute();
       await db.schema
         .createTable("activity")
-        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("id", t.serial, t.serialKey)
         .addColumn("doc_id", "text", (c) => c.notNull().references("documents.id").onDelete("cascade"))
         .addColumn("actor_id", "text", (c) => c.notNull().references("users.id"))
         .addColumn("action", "text", (c) => c.notNull())
@@ -102,7 +109,8 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // An address is a key only once it is proven: unconfirmed accounts (guests, servers without
       // SMTP) may share one, a confirmed address belongs to one account.
-      await rebuildTable(db, "users", (create) => rewrite(create, "users", [['"email" text not null unique', '"email" text not null']]));
+      if (onPostgres(db)) await sql`alter table "users" drop constraint "users_email_key"`.execute(db);
+      else await rebuildTable(db, "users", (create) => rewrite(create, "users", [['"email" text not null unique', '"email" text not null']]));
       await db.schema.alterTable("users").addColumn("email_verified_at", "text").execute();
       await db.schema.createIndex("users_email").on("users").column("email").execute();
       await sql`create unique index "users_verified_email" on "users" ("email") where "email_verified_at" is not null`.execute(db);
@@ -110,7 +118,8 @@ export const migrations: Record<string, Migration> = {
 
       // Company names are not keys any more. The domain an organisation owns is one its founder
       // proved; none of the old ones were, so they are cleared.
-      await rebuildTable(db, "orgs", (create) => rewrite(create, "orgs", [['"name_key" text not null unique, ', ""]]), ["name_key"]);
+      if (onPostgres(db)) await sql`alter table "orgs" drop column "name_key"`.execute(db);
+      else await rebuildTable(db, "orgs", (create) => rewrite(create, "orgs", [['"name_key" text not null unique, ', ""]]), ["name_key"]);
       await sql`update "orgs" set "email_domain" = ''`.execute(db);
       await sql`create unique index "orgs_email_domain" on "orgs" ("email_domain") where "email_domain" <> ''`.execute(db);
 

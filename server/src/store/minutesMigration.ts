@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from "kysely";
+import { columnTypes } from "./dialect.ts";
 
 /** Tables of recordings and minutes (issue 9). */
 export interface MinutesTables {
@@ -89,7 +90,7 @@ export const minutesMigration: Migration = {
       .createTable("meeting_minutes")
       .addColumn("meeting_id", "text", (c) => c.primaryKey().references("meetings.id").onDelete("cascade"))
       .addColumn("state", "text", (c) => c.notNull())
-      .addColumn("progress", "real", (c) => c.notNull().defaultTo(0))
+      .addColumn("progress", columnTypes(db).real, (c) => c.notNull().defaultTo(0))
       .addColumn("speakers_done", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("speakers_total", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("error", "text")
