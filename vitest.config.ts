@@ -17,5 +17,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // With TEST_DATABASE=postgres: names the run and drops its PostgreSQL databases at the end.
+    globalSetup: ["server/tests/pgGlobalSetup.ts"],
   },
 });

@@ -5,11 +5,10 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { openDatabase } from "./store/db.ts";
+import { openStorage } from "./store/openStorage.ts";
 import { UserStore } from "./store/users.ts";
 import { SessionStore } from "./store/sessions.ts";
 import { DocumentStore } from "./store/documents.ts";
-import { DocumentStorage } from "./store/DocumentStorage.ts";
 import { MemberStore } from "./store/members.ts";
 import { InviteStore } from "./store/invites.ts";
 import { ActivityStore } from "./store/activity.ts";
@@ -53,10 +52,10 @@ export interface ConferServer {
 
 /** Builds and starts the server: REST API, sync endpoint and (when built) the client, on one port. */
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<ConferServer> {
-  const { db, sqlite, file } = await openDatabase(config.dataDir, config.durability);
+  // SQLite under DATA_DIR, or PostgreSQL with DATABASE_URL (issue 10).
+  const { db, storage } = await openStorage(config, log);
   const users = new UserStore(db);
   const documents = new DocumentStore(db);
-  const storage = new DocumentStorage(db, sqlite, { file, durability: config.durability, busyTimeoutMs: config.storageBusyTimeoutMs });
   const sessions = new SessionStore(db, config.sessionDays);
   await sessions.purgeExpired();
   const stopPurging = sessions.purgeEvery(SESSION_PURGE_MS, (err) => log.warn({ err }, "purging expired sessions failed"));

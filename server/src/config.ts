@@ -82,6 +82,8 @@ const Env = z.object({
   SESSION_DAYS: z.coerce.number().int().positive().default(30),
   DURABILITY: z.enum(["process", "disk"]).default("process"),
   STORAGE_BUSY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  // issue 10: PostgreSQL instead of the SQLite file under DATA_DIR.
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must look like postgres://user:password@host:5432/database")),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, "must look like smtp://user:password@host:587 or smtps://host:465")
@@ -110,8 +112,10 @@ export interface Config {
   sessionDays: number;
   /** What an acknowledged edit survives: a crash of the process ("process"), or also a power loss ("disk"). */
   durability: "process" | "disk";
-  /** How long edits wait while another program holds the database's write lock before the document closes. */
+  /** How long edits wait while another program holds the database's write lock (or PostgreSQL is unreachable) before the document closes. */
   storageBusyTimeoutMs: number;
+  /** PostgreSQL connection string; unset: SQLite under `dataDir`. */
+  databaseUrl: string | undefined;
   /** Outgoing mail (address confirmations); without it no address is ever proven. */
   smtp: { url: string; from: string } | undefined;
   /** New accounts one client address may start per hour (sign-ups, guest joins, invitation accepts). */
@@ -147,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: e.SESSION_DAYS,
     durability: e.DURABILITY,
     storageBusyTimeoutMs: e.STORAGE_BUSY_TIMEOUT_MS,
+    databaseUrl: e.DATABASE_URL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Confer <confer@${new URL(publicUrl!).hostname}>` } : undefined,
     signupsPerHour: e.SIGNUPS_PER_HOUR,
     livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET, apiUrl: e.LIVEKIT_API_URL },

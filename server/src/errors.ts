@@ -20,9 +20,12 @@ export const forbidden = (message = "You are not allowed to do that.") => new Ht
 export const notFound = (message = "Not found.") => new HttpError(404, "not_found", message);
 export const conflict = (message: string, id = "conflict") => new HttpError(409, id, message);
 
-/** The database's write lock is held by another program (a backup, a maintenance script): nothing was changed. */
+/**
+ * The database cannot take the request right now: SQLite's write lock is held by another program (a
+ * backup, a maintenance script), or PostgreSQL is unreachable or restarting. Nothing was changed.
+ */
 export const storageBusy = () =>
-  new HttpError(503, "storage_busy", "The server's database is busy with another program right now, so nothing was changed. Please try again in a few seconds.");
+  new HttpError(503, "storage_busy", "The server's database is busy or unreachable right now, so nothing was changed. Please try again in a few seconds.");
 
 /** Something that existed and is used up or expired for good (a link followed twice, say). */
 export const gone = (message: string, id = "gone") => new HttpError(410, id, message);

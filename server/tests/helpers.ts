@@ -9,15 +9,21 @@ import { WebsocketProvider } from "y-websocket";
 import { SCHEMA_VERSION, SCHEMA_VERSION_PARAM } from "@confer/shared";
 import { startServer, loadConfig, createLogger, type ConferServer } from "../src/index.ts";
 import { startMailbox, verifyToken, type Mailbox } from "./mailbox.ts";
+import { databaseFor, dropDatabase, onPostgres } from "./testDatabase.ts";
 
 /** A fresh, empty data directory under the OS temp dir. */
 export function tempDir(prefix = "confer-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Starts an in-process server on port 0 with its own data directory. */
+/**
+ * Starts an in-process server on port 0 with its own data directory; with TEST_DATABASE=postgres
+ * also its own PostgreSQL database (the same one again for the same data directory). Closing it
+ * removes both.
+ */
 export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDir()): Promise<ConferServer & { dataDir: string }> {
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
+  const databaseUrl = env.DATABASE_URL ?? (onPostgres ? await databaseFor(dataDir) : undefined);
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   const close = server.close;
   return Object.assign(server, {
@@ -25,6 +31,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
     close: async () => {
       await close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (databaseUrl && !env.DATABASE_URL) await dropDatabase(databaseUrl);
     },
   });
 }
@@ -204,11 +211,15 @@ export async function synced(provider: WebsocketProvider): Promise<void> {
 
 const serverMain = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
-/** The server as its own process (for crash tests), started like `pnpm start` does. */
+/**
+ * The server as its own process (for crash tests), started like `pnpm start` does. With
+ * TEST_DATABASE=postgres it uses the data directory's database (dropped by the global teardown).
+ */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const databaseUrl = env.DATABASE_URL ?? (onPostgres ? await databaseFor(dataDir) : undefined);
   const child = spawn(process.execPath, ["--import", "tsx", serverMain], {
     cwd: path.dirname(serverMain),
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info", ...env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

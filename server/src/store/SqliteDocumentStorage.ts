@@ -1,0 +1,300 @@
+import fs from "node:fs";
+import type SQLite from "better-sqlite3";
+import type { DB, Durability } from "./db.ts";
+import { isBusyError, JOURNAL_SIZE_LIMIT, now } from "./db.ts";
+import { WalKeeper } from "./WalKeeper.ts";
+import type { DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
+
+/** A write to make, in the order requested. */
+type JobSpec =
+  | { kind: "append"; docId: string; updates: Uint8Array[] }
+  | { kind: "compact"; docId: string; snapshot: Uint8Array; upToId: number }
+  | { kind: "delete"; docId: string };
+type Job = JobSpec & { resolve(lastId: number): void; reject(err: unknown): void };
+
+/** First and longest pause between attempts while another connection holds the write lock. */
+const FIRST_RETRY_MS = 2;
+const MAX_RETRY_MS = 100;
+/** A checkpoint cycle runs after this many commits, or once writing pauses for IDLE_CHECKPOINT_MS. */
+const CHECKPOINT_AFTER_COMMITS = 1000;
+const IDLE_CHECKPOINT_MS = 1000;
+/** Catches writes made outside the update log (REST), which are not counted. */
+const MAX_CHECKPOINT_INTERVAL_MS = 60_000;
+/** Pages handed back to the file system after a compaction or deletion, at most. */
+const VACUUM_PAGES = 512;
+
+/**
+ * The SQLite document storage (the default): an append-only update log per document plus a
+ * snapshot that compaction folds the log into, in the database file under DATA_DIR.
+ *
+ * Every write (append, compaction, deletion) is queued and group-committed: whatever was requested
+ * in one turn of the event loop, from every document, goes into one transaction through prepared
+ * statements on the raw better-sqlite3 handle, in the order requested. No write waits on the event
+ * loop for the disk: commits only append to the write-ahead log, checkpoints run in a worker thread
+ * (WalKeeper), and with durability "disk" a write is acknowledged after an fdatasync of the log made
+ * on libuv's thread pool. When another connection holds the write lock, the commit is retried with
+ * backoff (nothing is acknowledged meanwhile) and fails after `busyTimeoutMs`.
+ */
+export class SqliteDocumentStorage implements DocumentStorage {
+  readonly stats: StorageStats = { commits: 0, commitMs: 0, commitMaxMs: 0, flushes: 0, flushMaxMs: 0, checkpoints: 0, busyRetries: 0 };
+  private pending: Job[] = [];
+  private scheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Commits are held while the checkpoint worker rewinds the log. */
+  private heldForRewind = false;
+  private retryDelay = FIRST_RETRY_MS;
+  private busySince: number | undefined;
+  private readonly commit: SQLite.Transaction<(jobs: Job[]) => number[]>;
+  private readonly syncMode: { relaxed: SQLite.Statement; strict: SQLite.Statement } | undefined;
+  private readonly keeper: WalKeeper;
+  private readonly timer: NodeJS.Timeout;
+  private commitsSinceCheckpoint = 0;
+  private lastCommitAt = 0;
+  private lastCheckpointAt = performance.now();
+  private toFlush: { jobs: Job[]; results: number[] }[] = [];
+  private flushing: Promise<void> | undefined;
+  private logFd: number | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly db: DB,
+    private readonly sqlite: SQLite.Database,
+    private readonly opts: StorageOptions & { file: string },
+  ) {
+    const insert = sqlite.prepare<[string, Buffer]>("INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)");
+    const touch = sqlite.prepare<[string, string]>("UPDATE documents SET updated_at = ? WHERE id = ?");
+    const exists = sqlite.prepare<[string]>("SELECT 1 FROM documents WHERE id = ?").pluck();
+    const putSnapshot = sqlite.prepare<[string, Buffer, string]>(
+      "INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?) ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+    );
+    const dropLogUpTo = sqlite.prepare<[string, number]>("DELETE FROM doc_updates WHERE doc_id = ? AND id <= ?");
+    const dropLog = sqlite.prepare<[string]>("DELETE FROM doc_updates WHERE doc_id = ?");
+    const dropSnapshot = sqlite.prepare<[string]>("DELETE FROM doc_snapshots WHERE doc_id = ?");
+    const vacuum = sqlite.prepare(`PRAGMA incremental_vacuum(${VACUUM_PAGES})`);
+    if (opts.durability === "disk") {
+      // The connection is synchronous=FULL for REST writes; the log's own commits are flushed off the loop.
+      this.syncMode = { relaxed: sqlite.prepare("PRAGMA synchronous = NORMAL"), strict: sqlite.prepare("PRAGMA synchronous = FULL") };
+    }
+    this.commit = sqlite.transaction((jobs: Job[]) => {
+      const ts = now();
+      // Documents touched in this transaction, and whether they still exist (a deleted one takes no writes).
+      const live = new Map<string, boolean>();
+      let freed = false;
+      const results = jobs.map((job) => {
+        switch (job.kind) {
+          case "append": {
+            let alive = live.get(job.docId);
+            if (alive === undefined) live.set(job.docId, (alive = touch.run(ts, job.docId).changes > 0));
+            if (!alive) return 0;
+            let lastId = 0;
+            for (const u of job.updates) lastId = Number(insert.run(job.docId, toBuffer(u)).lastInsertRowid);
+            return lastId;
+          }
+          case "compact":
+            if (!exists.get(job.docId)) return 0;
+            putSnapshot.run(job.docId, toBuffer(job.snapshot), ts);
+            // Only the entries the snapshot was made from: anything appended since stays.
+            dropLogUpTo.run(job.docId, job.upToId);
+            freed = true;
+            return 0;
+          case "delete":
+            dropLog.run(job.docId);
+            dropSnapshot.run(job.docId);
+            live.set(job.docId, false);
+            freed = true;
+            return 0;
+          default:
+            return assertNever(job);
+        }
+      });
+      // Give the pages the log used back to the file system, a bounded amount at a time.
+      if (freed) vacuum.run();
+      return results;
+    });
+    this.keeper = new WalKeeper(opts.file, JOURNAL_SIZE_LIMIT);
+    this.timer = setInterval(() => this.checkpointIfDue(), IDLE_CHECKPOINT_MS);
+    this.timer.unref();
+  }
+
+  async load(docId: string): Promise<StoredState> {
+    const snap = await this.db.selectFrom("doc_snapshots").select("data").where("doc_id", "=", docId).executeTakeFirst();
+    const rows = await this.db.selectFrom("doc_updates").select(["id", "data"]).where("doc_id", "=", docId).orderBy("id").execute();
+    return {
+      snapshot: snap ? snap.data : null,
+      updates: rows.map((r) => r.data),
+      lastId: rows.length ? rows[rows.length - 1]!.id : 0,
+    };
+  }
+
+  /**
+   * Appends updates and marks the document as edited; resolves with the last log id once stored
+   * (0 when the document no longer exists: nothing is written for it).
+   */
+  append(docId: string, updates: Uint8Array[]): Promise<number> {
+    return this.enqueue({ kind: "append", docId, updates });
+  }
+
+  /**
+   * Replaces the snapshot with `snapshot` and drops the log entries it covers: ids <= upToId only,
+   * so entries appended after the caller read `upToId` are kept.
+   */
+  async compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<void> {
+    await this.enqueue({ kind: "compact", docId, snapshot, upToId });
+  }
+
+  /** Deletes all Yjs data of a document (log and snapshot), after every write queued before it. */
+  async deleteDocument(docId: string): Promise<void> {
+    await this.enqueue({ kind: "delete", docId });
+  }
+
+  /**
+   * Marks an HTTP request in flight until the returned function is called. Requests write on the
+   * event loop with a tiny busy timeout; while any is in flight the checkpoint worker does not take
+   * the write lock to rewind the log, so our own housekeeping never turns a request into a 503.
+   */
+  beginRequest(): Promise<() => void> {
+    return this.keeper.beginRequest();
+  }
+
+  /** Stores what is queued (one attempt), waits for flushes in flight, and stops the checkpoint worker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.flush();
+    while (this.flushing) await this.flushing;
+    await this.keeper.close();
+    if (this.logFd !== undefined) fs.closeSync(this.logFd);
+  }
+
+  private enqueue(job: JobSpec): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error("document storage is closed"));
+      this.pending.push({ ...job, resolve, reject });
+      if (this.scheduled || this.retryTimer || this.heldForRewind) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.retryTimer || this.heldForRewind || !this.pending.length) return;
+    if (this.keeper.rewinding && !this.closed) {
+      this.heldForRewind = true;
+      void this.keeper.settled().then(() => {
+        this.heldForRewind = false;
+        this.flush();
+      });
+      return;
+    }
+    // A Kysely transaction is open (it awaits between statements): commit after it, not inside it.
+    if (this.sqlite.inTransaction && !this.closed) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+      return;
+    }
+    const jobs = this.pending;
+    this.pending = [];
+    const started = performance.now();
+    let results: number[];
+    try {
+      this.syncMode?.relaxed.run();
+      try {
+        results = this.commit.immediate(jobs);
+      } finally {
+        this.syncMode?.strict.run();
+      }
+    } catch (err) {
+      if (isBusyError(err)) return this.retryLater(jobs);
+      this.busySince = undefined;
+      for (const j of jobs) j.reject(err);
+      return;
+    }
+    const ms = performance.now() - started;
+    this.stats.commits++;
+    this.stats.commitMs += ms;
+    this.stats.commitMaxMs = Math.max(this.stats.commitMaxMs, ms);
+    this.busySince = undefined;
+    this.retryDelay = FIRST_RETRY_MS;
+    this.commitsSinceCheckpoint++;
+    this.lastCommitAt = performance.now();
+    if (this.opts.durability === "disk") this.flushLog(jobs, results);
+    else jobs.forEach((j, i) => j.resolve(results[i]!));
+    if (this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS) this.checkpoint();
+  }
+
+  /** Another connection holds the write lock: keep the jobs (unacknowledged) and try again later, up to the bound. */
+  private retryLater(jobs: Job[]): void {
+    this.stats.busyRetries++;
+    this.pending = jobs.concat(this.pending);
+    const t = performance.now();
+    this.busySince ??= t;
+    if (this.closed || t - this.busySince >= this.opts.busyTimeoutMs) {
+      const waited = Math.round(t - this.busySince);
+      const failed = this.pending;
+      this.pending = [];
+      this.busySince = undefined;
+      this.retryDelay = FIRST_RETRY_MS;
+      const err = Object.assign(new Error(`another program held the database's write lock for ${waited} ms`), { code: "SQLITE_BUSY" });
+      for (const j of failed) j.reject(err);
+      return;
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush();
+    }, this.retryDelay);
+    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
+  }
+
+  /** Durability "disk": acknowledges committed jobs once the log is flushed, one fdatasync at a time on the thread pool. */
+  private flushLog(jobs: Job[], results: number[]): void {
+    this.toFlush.push({ jobs, results });
+    this.flushing ??= this.flushLoop().finally(() => (this.flushing = undefined));
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.toFlush.length) {
+      const batch = this.toFlush;
+      this.toFlush = [];
+      const started = performance.now();
+      let failure: unknown;
+      try {
+        this.logFd ??= fs.openSync(`${this.opts.file}-wal`, "r");
+        await new Promise<void>((resolve, reject) => fs.fdatasync(this.logFd!, (err) => (err ? reject(err) : resolve())));
+      } catch (err) {
+        failure = err;
+      }
+      const ms = performance.now() - started;
+      this.stats.flushes++;
+      this.stats.flushMaxMs = Math.max(this.stats.flushMaxMs, ms);
+      for (const { jobs, results } of batch) jobs.forEach((j, i) => (failure ? j.reject(failure) : j.resolve(results[i]!)));
+    }
+  }
+
+  private checkpointIfDue(): void {
+    const t = performance.now();
+    if (this.commitsSinceCheckpoint > 0 && t - this.lastCommitAt >= IDLE_CHECKPOINT_MS) this.checkpoint();
+    else if (t - this.lastCheckpointAt >= MAX_CHECKPOINT_INTERVAL_MS) this.checkpoint();
+  }
+
+  /** Starts a checkpoint cycle in the worker unless one is running; a cycle that could not finish is retried later. */
+  private checkpoint(): void {
+    if (this.keeper.busy || this.closed) return;
+    const commits = this.commitsSinceCheckpoint;
+    this.commitsSinceCheckpoint = 0;
+    this.lastCheckpointAt = performance.now();
+    void this.keeper.checkpoint().then((r) => {
+      this.stats.checkpoints++;
+      if (r.busy || r.error) this.commitsSinceCheckpoint += Math.max(commits, 1);
+    });
+  }
+}
+
+const toBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+function assertNever(x: never): never {
+  throw new Error(`unknown storage job ${JSON.stringify(x)}`);
+}
