@@ -1,5 +1,9 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
+import { openDatabase, openPostgres, type DB } from "../src/store/db.ts";
 
 /**
  * Integration tests run on SQLite by default and on PostgreSQL with `TEST_DATABASE=postgres`
@@ -58,4 +62,19 @@ export async function dropDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
   if (!name.startsWith("confer_pg_")) throw new Error(`refusing to drop ${name}: not a test database`);
   await admin(`drop database if exists "${name}" with (force)`);
+}
+
+/**
+ * A migrated database for store-level tests on the engine under test: a temporary SQLite file, or
+ * a fresh PostgreSQL database with TEST_DATABASE=postgres. `close` destroys and removes it.
+ */
+export async function openTestDatabase(): Promise<{ db: DB; url: string | undefined; close(): Promise<void> }> {
+  if (onPostgres) {
+    const url = await freshDatabase();
+    const { db } = await openPostgres(url);
+    return { db, url, close: async () => (await db.destroy(), await dropDatabase(url)) };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-db-"));
+  const { db } = await openDatabase(dir);
+  return { db, url: undefined, close: async () => (await db.destroy(), fs.rmSync(dir, { recursive: true, force: true })) };
 }

@@ -1,14 +1,13 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
-import { openDatabase, type DB } from "../store/db.ts";
+import { openPostgres, type DB } from "../store/db.ts";
 import { JobStore } from "../store/jobs.ts";
+import { onPostgres, openTestDatabase } from "../../tests/testDatabase.ts";
 import { backoffMs, JobQueue, PermanentJobError } from "./JobQueue.ts";
 
-let dir: string;
 let db: DB;
+let dbUrl: string | undefined;
+let closeDb: () => Promise<void>;
 let store: JobStore;
 const log = pino({ level: "silent" });
 const queues: JobQueue[] = [];
@@ -26,15 +25,14 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
   throw new Error(`timed out waiting for ${what}`);
 }
 
+// On the engine under test: SQLite, or PostgreSQL with TEST_DATABASE=postgres.
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-jobs-"));
-  ({ db } = await openDatabase(dir));
+  ({ db, url: dbUrl, close: closeDb } = await openTestDatabase());
   store = new JobStore(db);
 });
 afterEach(async () => {
   for (const q of queues.splice(0)) await q.stop();
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await closeDb();
 });
 
 describe("the job queue", () => {
@@ -139,3 +137,68 @@ describe("the job queue", () => {
   });
 });
 
+describe("claiming jobs", () => {
+  it("two claimers racing for one job: exactly one gets it", async () => {
+    await store.enqueue("k", "k:race", "s");
+    const at = new Date(Date.now() + 1000).toISOString();
+    const other = onPostgres ? await openPostgres(dbUrl!) : { db };
+    try {
+      const claims = await Promise.all([store.claimNext(at, ["k"]), new JobStore(other.db).claimNext(at, ["k"])]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect((await store.findByKey("k:race"))!.attempts).toBe(1);
+    } finally {
+      if (other.db !== db) await other.db.destroy();
+    }
+  });
+
+  it("many claimers over many jobs: every job claimed once", async () => {
+    for (let i = 0; i < 20; i++) await store.enqueue("k", `k:${i}`, `s${i}`);
+    const at = new Date(Date.now() + 1000).toISOString();
+    const others = onPostgres ? await Promise.all([1, 2, 3].map(() => openPostgres(dbUrl!))) : [];
+    try {
+      const stores = [store, ...others.map((o) => new JobStore(o.db))];
+      const claimed = (
+        await Promise.all(
+          stores.map(async (s) => {
+            const got: string[] = [];
+            for (let job = await s.claimNext(at, ["k"]); job; job = await s.claimNext(at, ["k"])) got.push(job.key);
+            return got;
+          }),
+        )
+      ).flat();
+      expect(claimed.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `k:${i}`).sort());
+    } finally {
+      for (const o of others) await o.db.destroy();
+    }
+  });
+
+  // SKIP LOCKED is PostgreSQL's; SQLite has no row locks (one writer at a time).
+  it.runIf(onPostgres)("a claimer skips a job another process holds locked instead of waiting for it", async () => {
+    await store.enqueue("k", "k:held", "held");
+    await new Promise((r) => setTimeout(r, 5));
+    await store.enqueue("k", "k:free", "free");
+    const at = new Date(Date.now() + 1000).toISOString();
+    const other = await openPostgres(dbUrl!);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    // Another process in the middle of claiming the oldest job: its row is locked.
+    const holder = other.db.transaction().execute(async (trx) => {
+      await trx.selectFrom("jobs").select("id").where("key", "=", "k:held").forUpdate().execute();
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      const timeout = new Promise<"waited">((r) => setTimeout(() => r("waited"), 2000));
+      const job = await Promise.race([store.claimNext(at, ["k"]), timeout]);
+      expect(job).not.toBe("waited");
+      expect(job && job !== "waited" ? job.key : undefined).toBe("k:free");
+    } finally {
+      release();
+      await holder;
+      await other.db.destroy();
+    }
+  });
+});

@@ -117,10 +117,10 @@ export class JobQueue {
   private async pump(): Promise<void> {
     const kinds = [...this.kinds.keys()];
     while (!this.stopped && this.running.size < this.opts.workers) {
-      const job = await this.store.nextDue(now(), kinds);
+      // Picked and claimed in one statement: exactly one process gets each job (JobStore.claimNext).
+      const job = await this.store.claimNext(now(), kinds);
       if (!job) break;
-      if (!(await this.store.claim(job.id))) continue;
-      const run = this.run({ ...job, state: "running", attempts: job.attempts + 1 }).finally(() => {
+      const run = this.run(job).finally(() => {
         this.running.delete(run);
         this.kick();
       });

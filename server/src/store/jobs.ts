@@ -1,6 +1,7 @@
 import type { DB } from "./db.ts";
 import { now } from "./db.ts";
 import { newId } from "./ids.ts";
+import { onPostgres } from "./dialect.ts";
 
 /** Where a job is: queued → running → done | failed; a failed attempt with tries left goes back to queued. */
 export type JobState = "queued" | "running" | "done" | "failed";
@@ -62,6 +63,37 @@ export class JobStore {
     if (kinds.length === 0) return undefined;
     const row = await this.db.selectFrom("jobs").select("run_after").where("state", "=", "queued").where("kind", "in", kinds).orderBy("run_after").limit(1).executeTakeFirst();
     return row?.run_after;
+  }
+
+  /**
+   * Claims the oldest queued job due by `at` for a worker (counting the attempt), or none. One
+   * statement picks and claims it: on PostgreSQL the pick is `FOR UPDATE SKIP LOCKED`, so claimers
+   * in several processes at once each get a different job (none waits on, or re-takes, a row
+   * another is claiming); SQLite runs one write at a time, and the `state = 'queued'` condition
+   * keeps the claim exactly-once there too.
+   */
+  async claimNext(at: string, kinds: string[]): Promise<JobRow | undefined> {
+    if (kinds.length === 0) return undefined;
+    let pick = this.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("state", "=", "queued")
+      .where("run_after", "<=", at)
+      .where("kind", "in", kinds)
+      .orderBy("run_after")
+      .orderBy("created_at")
+      .limit(1);
+    if (onPostgres(this.db)) pick = pick.forUpdate().skipLocked();
+    const row = await this.db
+      .updateTable("jobs")
+      .set((eb) => ({ state: "running", attempts: eb("attempts", "+", 1), updated_at: now() }))
+      // A scalar subquery: evaluated once (an InitPlan). With `in`, PostgreSQL may re-run the locking
+      // pick for every row it scans, skip the rows this very statement has locked, and claim them all.
+      .where("id", "=", pick)
+      .where("state", "=", "queued")
+      .returningAll()
+      .executeTakeFirst();
+    return toJob(row);
   }
 
   /** Claims a queued job for a worker (counting the attempt); false when someone else did. */
