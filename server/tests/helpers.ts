@@ -22,7 +22,9 @@ export function tempDir(prefix = "confer-test-"): string {
  * removes both.
  */
 export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDir()): Promise<ConferServer & { dataDir: string }> {
-  const databaseUrl = env.DATABASE_URL ?? (onPostgres ? await databaseFor(dataDir) : undefined);
+  // A DATA_DIR given in `env` outlives this server (a restart finds it again), and so does its database.
+  const ownsData = !env.DATA_DIR && !env.DATABASE_URL;
+  const databaseUrl = env.DATABASE_URL ?? (onPostgres ? await databaseFor(env.DATA_DIR ?? dataDir) : undefined);
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   const close = server.close;
@@ -31,7 +33,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
     close: async () => {
       await close();
       fs.rmSync(dataDir, { recursive: true, force: true });
-      if (databaseUrl && !env.DATABASE_URL) await dropDatabase(databaseUrl);
+      if (databaseUrl && ownsData) await dropDatabase(databaseUrl);
     },
   });
 }

@@ -1,6 +1,7 @@
 import type { DB } from "./db.ts";
 import { now } from "./db.ts";
 import { hashToken, newToken } from "./ids.ts";
+import { lockKeys } from "./locks.ts";
 
 /** What a confirmation link, once followed, does: create this account, or confirm `userId`'s address. */
 export interface PendingSignup {
@@ -26,6 +27,7 @@ export class EmailVerificationStore {
     const token = newToken();
     const expiresAt = new Date(Date.now() + VERIFICATION_HOURS * 3_600_000).toISOString();
     await this.db.transaction().execute(async (trx) => {
+      await lockKeys(trx, `email:${pending.email}`);
       await trx.deleteFrom("email_verifications").where("expires_at", "<", now()).execute();
       const older = await trx
         .selectFrom("email_verifications")

@@ -1,4 +1,5 @@
 import type { DB } from "./db.ts";
+import { lockKeys } from "./locks.ts";
 
 /** An organisation (company) and its settings. */
 export interface Org {
@@ -38,6 +39,8 @@ export class OrgStore {
    */
   async absorbSoleMember(userId: string, fromOrgId: string, toOrgId: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      // Nobody joins `fromOrgId` (UserStore.create takes the same lock) while we decide it has no one else.
+      await lockKeys(trx, `org:${fromOrgId}`);
       const others = await trx.selectFrom("users").select("id").where("org_id", "=", fromOrgId).where("id", "!=", userId).executeTakeFirst();
       if (others) return false;
       await trx.updateTable("users").set({ org_id: toOrgId, is_org_admin: 0 }).where("id", "=", userId).execute();

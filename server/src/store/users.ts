@@ -1,6 +1,7 @@
 import type { DB } from "./db.ts";
 import { now } from "./db.ts";
 import { newId } from "./ids.ts";
+import { lockKeys } from "./locks.ts";
 
 /** A signed-up person, as the rest of the server sees them. */
 export interface User {
@@ -49,6 +50,9 @@ export class UserStore {
   }): Promise<User> {
     return this.db.transaction().execute(async (trx) => {
       const { email } = input;
+      const p = input.placement;
+      // Two sign-ups with one address, or founding one domain's organisation, decide one after the other.
+      await lockKeys(trx, `email:${email}`, "orgId" in p ? `org:${p.orgId}` : p.domain && `org-domain:${p.domain}`);
       if (input.verified) {
         if (await trx.selectFrom("users").select("id").where("email", "=", email).where("email_verified_at", "is not", null).executeTakeFirst()) {
           throw new AccountConflict("email_confirmed");
@@ -107,6 +111,7 @@ export class UserStore {
   /** Marks an unconfirmed account's address as proven; refused when another account already proved it. */
   async markVerified(userId: string, email: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await lockKeys(trx, `email:${email}`);
       const taken = await trx
         .selectFrom("users")
         .select("id")
