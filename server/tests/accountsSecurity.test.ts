@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/store/db.ts";
+import { openDatabase, openPostgres } from "../src/store/db.ts";
+import { databaseFor, onPostgres } from "./testDatabase.ts";
 import { UserStore } from "../src/store/users.ts";
 import { hashToken, newToken } from "../src/store/ids.ts";
 import { api, signup, startTestServer, tempDir, type TestUser } from "./helpers.ts";
@@ -45,7 +46,8 @@ describe("password hashes", () => {
 describe("expired sessions", () => {
   it("are purged when the server starts, and an expired cookie signs nobody in", async () => {
     const dir = tempDir();
-    const { db } = await openDatabase(dir);
+    // The database the server will start on (the data directory's own on PostgreSQL).
+    const { db } = onPostgres ? await openPostgres(await databaseFor(dir)) : await openDatabase(dir);
     const user = await new UserStore(db).create({ name: "Old", email: "old@acme.io", passwordHash: "x", verified: true, placement: { company: "Acme" }, maxUnconfirmed: 3 });
     const token = newToken();
     const past = new Date(Date.now() - 86_400_000).toISOString();

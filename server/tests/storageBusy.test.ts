@@ -4,6 +4,7 @@ import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import Database from "better-sqlite3";
 import { api, connect, createDoc, signup, spawnServer, synced, tempDir, waitFor } from "./helpers.ts";
+import { onPostgres } from "./testDatabase.ts";
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -54,7 +55,9 @@ async function killed(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once("exit", r));
 }
 
-describe("another program holding the database's write lock", () => {
+// SQLite only: another program holding the database file's write lock. The PostgreSQL counterpart
+// (the database unreachable for a few seconds) is postgresOutage.test.ts.
+describe.skipIf(onPostgres)("another program holding the database's write lock", () => {
   it("blocks no document: /healthz answers, edits wait unacknowledged, REST writes get 503, and every edit is stored after", async () => {
     const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "60000" });
     const alice = await signup(first.url);

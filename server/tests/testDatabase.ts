@@ -66,15 +66,21 @@ export async function dropDatabase(url: string): Promise<void> {
 
 /**
  * A migrated database for store-level tests on the engine under test: a temporary SQLite file, or
- * a fresh PostgreSQL database with TEST_DATABASE=postgres. `close` destroys and removes it.
+ * a fresh PostgreSQL database with TEST_DATABASE=postgres. `reopen` opens another connection (pool)
+ * to it, as another process would; `close` destroys the first one and removes the database.
  */
-export async function openTestDatabase(): Promise<{ db: DB; url: string | undefined; close(): Promise<void> }> {
+export async function openTestDatabase(): Promise<{ db: DB; url: string | undefined; reopen(): Promise<DB>; close(): Promise<void> }> {
   if (onPostgres) {
     const url = await freshDatabase();
     const { db } = await openPostgres(url);
-    return { db, url, close: async () => (await db.destroy(), await dropDatabase(url)) };
+    return { db, url, reopen: async () => (await openPostgres(url)).db, close: async () => (await db.destroy(), await dropDatabase(url)) };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-db-"));
   const { db } = await openDatabase(dir);
-  return { db, url: undefined, close: async () => (await db.destroy(), fs.rmSync(dir, { recursive: true, force: true })) };
+  return {
+    db,
+    url: undefined,
+    reopen: async () => (await openDatabase(dir)).db,
+    close: async () => (await db.destroy(), fs.rmSync(dir, { recursive: true, force: true })),
+  };
 }

@@ -88,6 +88,9 @@ export async function openPostgres(url: string, opts: { onError?: (err: Error) =
     types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });
   pool.on("error", (err) => opts.onError?.(err));
+  // A connection lost while checked out (between a transaction's statements) emits "error" on its
+  // client, which would otherwise be an uncaught exception; its next query fails and is retried.
+  pool.on("connect", (client) => client.on("error", (err) => opts.onError?.(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,30 +1,29 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type OpenedDatabase } from "./db.ts";
+import type { DB } from "./db.ts";
+import { openTestDatabase } from "../../tests/testDatabase.ts";
 import { InviteStore } from "./invites.ts";
 import { UserStore } from "./users.ts";
 import { DocumentStore } from "./documents.ts";
 
-let dir: string;
-let opened: OpenedDatabase[];
+let base: Awaited<ReturnType<typeof openTestDatabase>>;
+let others: DB[];
 let invites: InviteStore;
 let docId: string;
 let ownerId: string;
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-invites-"));
-  opened = [await openDatabase(dir)];
-  const db = opened[0]!.db;
+  // On the engine under test: SQLite, or PostgreSQL with TEST_DATABASE=postgres.
+  base = await openTestDatabase();
+  others = [];
+  const db = base.db;
   const owner = await new UserStore(db).create({ name: "Olga", email: "olga@acme.io", passwordHash: "x", verified: true, placement: { company: "Acme" }, maxUnconfirmed: 3 });
   ownerId = owner.id;
   docId = (await new DocumentStore(db).create(owner, "Doc")).id;
   invites = new InviteStore(db);
 });
 afterEach(async () => {
-  for (const o of opened) await o.db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
+  for (const o of others) await o.destroy();
+  await base.close();
 });
 
 const link = (maxUses: number | null, expiresInMs = 3_600_000, createdBy = ownerId) =>
@@ -49,9 +48,8 @@ describe("consuming an invite link", () => {
 
   it("is atomic across separate database connections too", async () => {
     const { id } = await link(1);
-    const others = await Promise.all(Array.from({ length: 4 }, () => openDatabase(dir)));
-    opened.push(...others);
-    const stores = [invites, ...others.map((o) => new InviteStore(o.db))];
+    others = await Promise.all(Array.from({ length: 4 }, () => base.reopen()));
+    const stores = [invites, ...others.map((o) => new InviteStore(o))];
     const results = await Promise.all(stores.map((s) => s.consume(id)));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await uses(id)).toBe(1);
@@ -76,7 +74,7 @@ describe("consuming an invite link", () => {
 
 describe("revoking a person's links", () => {
   it("revokes every live link they made for that document, and no one else's", async () => {
-    const db = opened[0]!.db;
+    const db = base.db;
     const carol = await new UserStore(db).create({ name: "Carol", email: "carol@acme.io", passwordHash: "x", verified: true, placement: { company: "Acme" }, maxUnconfirmed: 3 });
     const otherDoc = (await new DocumentStore(db).create(carol, "Other")).id;
     const carolsA = await link(null, 3_600_000, carol.id);

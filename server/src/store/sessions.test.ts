@@ -1,26 +1,21 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type OpenedDatabase } from "./db.ts";
+import { openTestDatabase } from "../../tests/testDatabase.ts";
 import { SessionStore } from "./sessions.ts";
 import { UserStore } from "./users.ts";
 import { hashToken, newToken } from "./ids.ts";
 
-let dir: string;
-let opened: OpenedDatabase;
+let opened: Awaited<ReturnType<typeof openTestDatabase>>;
 let sessions: SessionStore;
 let userId: string;
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-sessions-"));
-  opened = await openDatabase(dir);
+  // On the engine under test: SQLite, or PostgreSQL with TEST_DATABASE=postgres.
+  opened = await openTestDatabase();
   userId = (await new UserStore(opened.db).create({ name: "U", email: "u@acme.io", passwordHash: "x", verified: true, placement: { company: "Acme" }, maxUnconfirmed: 3 })).id;
   sessions = new SessionStore(opened.db, 30);
 });
 afterEach(async () => {
-  await opened.db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await opened.close();
 });
 
 /** Stores a session that expired (or expires) `offsetMs` from now; returns its token. */
