@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import type SQLite from "better-sqlite3";
-import type { DB, Durability } from "./db.ts";
+import type { DB } from "./db.ts";
 import { isBusyError, JOURNAL_SIZE_LIMIT, now } from "./db.ts";
 import { WalKeeper } from "./WalKeeper.ts";
 import type { DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";

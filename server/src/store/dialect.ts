@@ -1,7 +1,7 @@
-import { PostgresAdapter, type ColumnBuilderCallback, type Kysely } from "kysely";
+import { PostgresAdapter, type ColumnBuilderCallback, type QueryExecutorProvider } from "kysely";
 
 /** Whether a Kysely instance (or transaction) talks to PostgreSQL rather than SQLite. */
-export function onPostgres(db: Kysely<any>): boolean {
+export function onPostgres(db: QueryExecutorProvider): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
@@ -10,7 +10,7 @@ export function onPostgres(db: Kysely<any>): boolean {
  * migrations always used (so an existing database file migrates as before); on PostgreSQL their
  * equivalents (bytea for blobs, bigserial for the autoincrementing log ids, double precision for REAL).
  */
-export function columnTypes(db: Kysely<any>) {
+export function columnTypes(db: QueryExecutorProvider) {
   const pg = onPostgres(db);
   const serialKey: ColumnBuilderCallback = pg ? (c) => c.primaryKey() : (c) => c.primaryKey().autoIncrement();
   return {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type QueryExecutorProvider } from "kysely";
 import { onPostgres } from "./dialect.ts";
 
 /**
@@ -8,7 +8,7 @@ import { onPostgres } from "./dialect.ts";
  * cannot guard rows that do not exist yet (two sign-ups founding the same domain's organisation),
  * so these are transaction-scoped advisory locks, taken in sorted order so two never deadlock.
  */
-export async function lockKeys(trx: Kysely<any>, ...keys: (string | undefined)[]): Promise<void> {
+export async function lockKeys(trx: QueryExecutorProvider, ...keys: (string | undefined)[]): Promise<void> {
   if (!onPostgres(trx)) return;
   for (const key of [...new Set(keys.filter((k): k is string => !!k))].sort()) {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`confer:${key}`}, 0))`.execute(trx);
