@@ -1,5 +1,5 @@
 // `pnpm bench`: Confer's benchmarks, printed as tables. Not part of the test suite.
-// `pnpm bench [section|scenario ...]`: sections bundle, trace, longlog, fanout, idle, meetings, minutes (default: all; also
+// `pnpm bench [section|scenario ...]`: sections bundle, trace, append, longlog, fanout, idle, meetings, minutes (default: all; also
 // BENCH_ONLY=...), or fan-out scenario ids (50x10, 1500x500, 200x1, stress), which run the fan-out
 // with only those. BENCH_PROF=confer writes CPU profiles of the Confer server children to bench/profiles/.
 import os from "node:os";
@@ -8,6 +8,7 @@ import { ms, printTable } from "./lib/format.ts";
 import { machineInfo } from "./lib/machine.ts";
 import { removeTempDirs } from "./lib/ServerUnderTest.ts";
 import { runTraceReplay } from "./benchmarks/traceReplay.ts";
+import { runAppendPath } from "./benchmarks/appendPath.ts";
 import { runLongLog } from "./benchmarks/longLog.ts";
 import { FANOUT_SCENARIOS, runFanout, selectScenarios } from "./benchmarks/fanout.ts";
 import { runIdleMemory } from "./benchmarks/idleMemory.ts";
@@ -16,7 +17,7 @@ import { runMinutes } from "./benchmarks/minutes.ts";
 import { runBundleSize } from "./benchmarks/bundleSize.ts";
 import { printTargets, type RunResults } from "./benchmarks/targets.ts";
 
-const SECTIONS = ["bundle", "trace", "longlog", "fanout", "idle", "meetings", "minutes"] as const;
+const SECTIONS = ["bundle", "trace", "append", "longlog", "fanout", "idle", "meetings", "minutes"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   const results: RunResults = {};
   if (sections.has("bundle")) results.bundle = runBundleSize();
   if (sections.has("trace")) results.traces = await runTraceReplay();
+  if (sections.has("append")) await runAppendPath();
   if (sections.has("longlog")) await runLongLog();
   if (sections.has("fanout")) results.fanout = await runFanout(scenarioArgs.length ? selectScenarios(scenarioArgs) : selectScenarios());
   if (sections.has("idle")) results.idle = await runIdleMemory();

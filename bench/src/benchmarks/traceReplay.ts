@@ -108,13 +108,13 @@ async function replay(kind: ServerKind, trace: Trace): Promise<Replay> {
         receiver: converged.wire as WireCounter,
         senderStateBytes: Y.encodeStateAsUpdate(client.doc).byteLength,
       };
-      if (kind === "confer") {
+      if (kind === "confer" || kind === "confer-pg") {
         const live = await server.request<{ snapshotBytes: number; logBytes: number }>("stored", { docId: docName });
         result.storedLive = live.snapshotBytes + live.logBytes;
       }
       client.destroy();
       await receiver.stop(5_000);
-      if (kind === "confer") {
+      if (kind === "confer" || kind === "confer-pg") {
         for (let i = 0; i < 100 && (await server.loadedDocs()) > 0; i++) await sleep(100);
         const after = await server.request<{ snapshotBytes: number; logBytes: number }>("stored", { docId: docName });
         result.storedAfterUnload = after.snapshotBytes + after.logBytes;
@@ -131,11 +131,11 @@ async function replay(kind: ServerKind, trace: Trace): Promise<Replay> {
 }
 
 /**
- * The servers a trace goes through: the frame relay (lower bound), Confer and @y/websocket-server;
- * BENCH_TRACE_SERVERS=all adds Hocuspocus (about 40 s more).
+ * The servers a trace goes through: the frame relay (lower bound), Confer on SQLite and on
+ * PostgreSQL, and @y/websocket-server; BENCH_TRACE_SERVERS=all adds Hocuspocus (about 40 s more).
  */
 export function traceServers(): ServerKind[] {
-  const base: ServerKind[] = ["relay", "confer", "y-websocket-server"];
+  const base: ServerKind[] = ["relay", "confer", "confer-pg", "y-websocket-server"];
   return process.env.BENCH_TRACE_SERVERS === "all" ? [...base, "hocuspocus"] : base;
 }
 

@@ -2,12 +2,13 @@
  * The sync servers the benchmarks compare, plus "relay": a frame relay without Yjs that forwards
  * updates between the clients of a room, the lower bound for any server with the same clients.
  * Confer runs in two durability modes: "confer" (DURABILITY=process, the default) and
- * "confer-disk" (DURABILITY=disk: every commit also waits for the disk flush).
+ * "confer-disk" (DURABILITY=disk: every commit also waits for the disk flush). "confer-pg" is Confer
+ * on PostgreSQL (DATABASE_URL, a fresh database per run on BENCH_PG_URL, default 127.0.0.1:5432).
  */
-export type ServerKind = "confer" | "confer-disk" | "y-websocket-server" | "hocuspocus" | "relay";
+export type ServerKind = "confer" | "confer-disk" | "confer-pg" | "y-websocket-server" | "hocuspocus" | "relay";
 
 /** Whether `kind` is Confer (in either durability mode). */
-export const isConfer = (kind: ServerKind): boolean => kind === "confer" || kind === "confer-disk";
+export const isConfer = (kind: ServerKind): boolean => kind === "confer" || kind === "confer-disk" || kind === "confer-pg";
 
 /** The DURABILITY setting a Confer kind runs with. */
 export const conferDurability = (kind: ServerKind): "process" | "disk" => (kind === "confer-disk" ? "disk" : "process");
@@ -27,6 +28,7 @@ export const MEMORY_SERVER_KINDS: readonly ServerKind[] = narrowed(["confer", "y
 export const SERVER_TITLES: Record<ServerKind, string> = {
   confer: "Confer (process)",
   "confer-disk": "Confer (disk)",
+  "confer-pg": "Confer (PostgreSQL)",
   "y-websocket-server": "@y/websocket-server 0.1.1",
   hocuspocus: "Hocuspocus 3.4.4",
   relay: "frame relay (no Yjs)",

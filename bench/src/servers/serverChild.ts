@@ -1,6 +1,7 @@
 // A sync server under test, alone in its own process so its memory and CPU are its own.
 // Usage (via Child.start): serverChild.ts <kind>; env BENCH_DATA_DIR, BENCH_UNLOAD_AFTER_MS,
-// BENCH_DURABILITY (Confer's DURABILITY).
+// BENCH_DURABILITY (Confer's DURABILITY); kind confer-pg: BENCH_PG_URL (a PostgreSQL server's
+// maintenance database; a fresh database is made for the run and dropped at close).
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -9,6 +10,8 @@ import { WebSocketServer } from "ws";
 import * as Y from "yjs";
 import { emit, serveRequests, type Handler } from "../lib/Child.ts";
 import { importConferServer } from "../lib/conferServer.ts";
+import { createBenchDatabase } from "../lib/benchDatabase.ts";
+import { appendPathRun } from "../benchmarks/appendPathRun.ts";
 import { isConfer, type LoadSample, type MemorySample, type ServerKind, type StorageSample } from "../lib/serverKinds.ts";
 
 interface Started {
@@ -31,7 +34,9 @@ async function startConfer(): Promise<Started> {
   const { startServer, loadConfig, createLogger } = await importConferServer();
   const dataDir = process.env.BENCH_DATA_DIR;
   if (!dataDir) throw new Error("BENCH_DATA_DIR is required");
+  const database = kind === "confer-pg" ? await createBenchDatabase() : undefined;
   const config = loadConfig({
+    ...(database ? { DATABASE_URL: database.url } : {}),
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
@@ -61,8 +66,13 @@ async function startConfer(): Promise<Started> {
   return {
     port: server.port,
     loadedDocs: () => collab.loadedDocuments,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await database?.drop();
+    },
     extra: {
+      /** The append path alone, in this process (benchmarks/appendPath.ts). */
+      appendPath: (args) => appendPathRun(storage, args as never),
       /** Appends updates to a document's log, as the sync server would. */
       append: async (args) => storage.append(String(args.docId), (args.updates as Uint8Array[]).map((u) => new Uint8Array(u))),
       /** Bytes stored for a document right now: snapshot + log. */
@@ -226,6 +236,7 @@ async function main(): Promise<void> {
   const starters: Record<ServerKind, () => Promise<Started>> = {
     confer: startConfer,
     "confer-disk": startConfer,
+    "confer-pg": startConfer,
     "y-websocket-server": startYWebsocketServer,
     hocuspocus: startHocuspocus,
     relay: startRelay,
