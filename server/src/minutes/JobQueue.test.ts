@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
+import { sql } from "kysely";
 import { openPostgres, type DB } from "../store/db.ts";
 import { JobStore } from "../store/jobs.ts";
 import { onPostgres, openTestDatabase } from "../../tests/testDatabase.ts";
@@ -199,6 +200,26 @@ describe("claiming jobs", () => {
       release();
       await holder;
       await other.db.destroy();
+    }
+  });
+
+  // PostgreSQL only: SQLite serves one process, whose start-up takes back every running job.
+  it.runIf(onPostgres)("a starting process does not take back a job another live process is running; once that process is gone it does", async () => {
+    await store.enqueue("k", "k:owned", "s");
+    const at = new Date(Date.now() + 1000).toISOString();
+    const other = await openPostgres(dbUrl!);
+    try {
+      const held = await new JobStore(other.db).claimHeld(at, ["k"]);
+      expect(held?.job.key).toBe("k:owned");
+      expect(await store.requeueRunning()).toBe(0);
+      expect((await store.findByKey("k:owned"))!.state).toBe("running");
+      // The owner dies without finishing the job: its connection (the one holding the job) goes.
+      await sql`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid()`.execute(db);
+      await until(async () => (await store.requeueRunning()) === 1, "the job taken back");
+      expect((await store.findByKey("k:owned"))!.state).toBe("queued");
+      await held!.release();
+    } finally {
+      await other.db.destroy().catch(() => undefined);
     }
   });
 });

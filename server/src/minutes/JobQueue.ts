@@ -2,6 +2,9 @@ import type { Logger } from "../logger.ts";
 import type { JobRow, JobStore } from "../store/jobs.ts";
 import { now } from "../store/db.ts";
 
+/** How often, with a shared queue (PostgreSQL), jobs of processes that died are looked for. */
+const SWEEP_MS = 5000;
+
 /** A failure that trying again cannot fix (the meeting is gone, nothing was recorded): no retries. */
 export class PermanentJobError extends Error {}
 
@@ -38,6 +41,7 @@ export class JobQueue {
   private readonly kinds = new Map<string, JobKind>();
   private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -60,6 +64,19 @@ export class JobQueue {
     this.shutdown = new AbortController();
     const requeued = await this.store.requeueRunning();
     if (requeued) this.log.info({ requeued }, "jobs interrupted by a restart are queued again");
+    if (this.store.shared) {
+      // Several processes share the queue: a job whose process died meanwhile is taken back while we run.
+      this.sweeper = setInterval(() => {
+        this.store.requeueRunning().then(
+          (n) => {
+            if (n) this.log.info({ requeued: n }, "jobs of a process that died are queued again");
+            if (n) this.kick();
+          },
+          (err: unknown) => this.log.warn({ err }, "could not look for jobs of dead processes"),
+        );
+      }, SWEEP_MS);
+      this.sweeper.unref();
+    }
     this.kick();
   }
 
@@ -70,6 +87,7 @@ export class JobQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.sweeper);
     this.shutdown.abort();
     await this.pumping;
     await Promise.allSettled([...this.running]);
@@ -117,10 +135,11 @@ export class JobQueue {
   private async pump(): Promise<void> {
     const kinds = [...this.kinds.keys()];
     while (!this.stopped && this.running.size < this.opts.workers) {
-      // Picked and claimed in one statement: exactly one process gets each job (JobStore.claimNext).
-      const job = await this.store.claimNext(now(), kinds);
-      if (!job) break;
-      const run = this.run(job).finally(() => {
+      // Picked and claimed at once: exactly one process gets each job, and holds it while it runs (JobStore.claimHeld).
+      const claimed = await this.store.claimHeld(now(), kinds);
+      if (!claimed) break;
+      const run = this.run(claimed.job).finally(async () => {
+        await claimed.release();
         this.running.delete(run);
         this.kick();
       });

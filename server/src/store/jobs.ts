@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { DB } from "./db.ts";
 import { now } from "./db.ts";
 import { newId } from "./ids.ts";
@@ -96,6 +97,70 @@ export class JobStore {
     return toJob(row);
   }
 
+  /**
+   * Claims the next due job like `claimNext`, and holds it until `release` is called. On PostgreSQL
+   * the holding is a session advisory lock on the job, taken (on a connection kept for the job's
+   * run) before the claim commits: a job is "running" only while its process lives, since
+   * PostgreSQL drops the lock with the connection when the process dies, and `requeueRunning`
+   * takes back only jobs whose lock is free. On SQLite there is one process: nothing to hold.
+   */
+  async claimHeld(at: string, kinds: string[]): Promise<{ job: JobRow; release(): Promise<void> } | undefined> {
+    if (!onPostgres(this.db)) {
+      const job = await this.claimNext(at, kinds);
+      return job && { job, release: async () => {} };
+    }
+    if (kinds.length === 0) return undefined;
+    return new Promise((resolve, reject) => {
+      let finish!: () => void;
+      const finished = new Promise<void>((r) => (finish = r));
+      let handedOut = false;
+      const held = this.db
+        .connection()
+        .execute(async (conn) => {
+          const job = await conn.transaction().execute(async (trx) => {
+            const row = await trx
+              .selectFrom("jobs")
+              .select("id")
+              .where("state", "=", "queued")
+              .where("run_after", "<=", at)
+              .where("kind", "in", kinds)
+              .orderBy("run_after")
+              .orderBy("created_at")
+              .limit(1)
+              .forUpdate()
+              .skipLocked()
+              .executeTakeFirst();
+            if (!row) return undefined;
+            // Session-level: outlives this transaction, until `release` or the connection's end.
+            const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtextextended(${jobLockKey(row.id)}, 0)) as ok`.execute(trx);
+            if (!got.rows[0]?.ok) return undefined;
+            const claimed = await trx
+              .updateTable("jobs")
+              .set((eb) => ({ state: "running", attempts: eb("attempts", "+", 1), updated_at: now() }))
+              .where("id", "=", row.id)
+              .returningAll()
+              .executeTakeFirstOrThrow();
+            return toJob(claimed)!;
+          });
+          if (!job) return resolve(undefined);
+          handedOut = true;
+          resolve({
+            job,
+            release: async () => {
+              finish();
+              await held.catch(() => undefined);
+            },
+          });
+          await finished;
+          await sql`select pg_advisory_unlock(hashtextextended(${jobLockKey(job.id)}, 0))`.execute(conn);
+        })
+        .catch((err: unknown) => {
+          // Before the hand-out: the claim failed. After: the connection is gone, and the lock with it.
+          if (!handedOut) reject(err);
+        });
+    });
+  }
+
   /** Claims a queued job for a worker (counting the attempt); false when someone else did. */
   async claim(id: string): Promise<boolean> {
     const r = await this.db
@@ -128,10 +193,24 @@ export class JobStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  /** After a restart: jobs that were running when the process died are queued again (their attempt counts). */
+  /**
+   * Jobs that were running when their process died are queued again (their attempt counts). On
+   * SQLite (one process) that is every running job, at start-up. On PostgreSQL only those whose
+   * process no longer holds them (`claimHeld`): safe to call at any time, from any process.
+   */
   async requeueRunning(): Promise<number> {
-    const r = await this.db.updateTable("jobs").set({ state: "queued", run_after: now(), updated_at: now() }).where("state", "=", "running").executeTakeFirst();
+    let q = this.db.updateTable("jobs").set({ state: "queued", run_after: now(), updated_at: now() }).where("state", "=", "running");
+    if (onPostgres(this.db)) {
+      // Transaction-scoped: taken and dropped by this statement; it fails while the owner holds the job.
+      q = q.where(sql<boolean>`pg_try_advisory_xact_lock(hashtextextended(${sql.raw("'confer:job:'")} || ${sql.ref("id")}, 0))`);
+    }
+    const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows);
+  }
+
+  /** Whether running jobs can be owned by other live processes, so `requeueRunning` should be repeated while running. */
+  get shared(): boolean {
+    return onPostgres(this.db);
   }
 
   /** Jobs of a subject (for tests and the minutes state). */
@@ -139,6 +218,9 @@ export class JobStore {
     return (await this.db.selectFrom("jobs").selectAll().where("subject", "=", subject).orderBy("created_at").execute()).map((r) => toJob(r)!);
   }
 }
+
+/** The advisory-lock key of a job (the same text in `claimHeld` and `requeueRunning`). */
+const jobLockKey = (id: string) => `confer:job:${id}`;
 
 type Row = { id: string; kind: string; key: string; subject: string; state: string; attempts: number; run_after: string; error: string | null };
 
