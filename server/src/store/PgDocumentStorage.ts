@@ -17,7 +17,8 @@ const MAX_RETRY_MS = 500;
 /**
  * One statement (so one implicit transaction, one round trip) for a run of appends: marks the
  * documents edited, and inserts the updates of those that still exist, in the order given (ids
- * are assigned as the sorted rows are inserted). The UPDATE locks the documents' rows until the
+ * are assigned as the sorted rows are inserted). The updates travel as one bytea parameter (a
+ * Buffer, which pg sends in binary) cut by offsets and lengths: a bytea[] would be hex text. The UPDATE locks the documents' rows until the
  * statement commits, so a document deleted meanwhile by another transaction takes no writes.
  */
 const APPEND_SQL = `
@@ -25,8 +26,9 @@ with touched as (
   update documents set updated_at = $1 where id = any($2::text[]) returning id
 ), inserted as (
   insert into doc_updates (doc_id, data)
-  select u.doc_id, u.data from unnest($3::text[], $4::bytea[]) with ordinality as u(doc_id, data, n)
-  where u.doc_id in (select id from touched)
+  select ($2::text[])[u.doc], substring($3::bytea from u.off + 1 for u.len)
+  from unnest($4::int[], $5::int[], $6::int[]) with ordinality as u(doc, off, len, n)
+  where ($2::text[])[u.doc] in (select id from touched)
   order by u.n
   returning id, doc_id
 )
@@ -237,16 +239,28 @@ export class PgDocumentStorage implements DocumentStorage {
   /** One multi-row INSERT for a run of appends; returns each job's last log id (0 when its document is gone). */
   private async appendRun(client: pg.PoolClient, jobs: Append[]): Promise<number[]> {
     if (!jobs.length) return [];
-    const docIds: string[] = [];
-    const data: Buffer[] = [];
+    const distinct = [...new Set(jobs.map((j) => j.docId))];
+    const index = new Map(distinct.map((d, i) => [d, i + 1]));
+    const docs: number[] = [];
+    const offsets: number[] = [];
+    const lengths: number[] = [];
+    const parts: Uint8Array[] = [];
+    let offset = 0;
     for (const j of jobs) {
       for (const u of j.updates) {
-        docIds.push(j.docId);
-        data.push(toBuffer(u));
+        docs.push(index.get(j.docId)!);
+        offsets.push(offset);
+        lengths.push(u.byteLength);
+        parts.push(u);
+        offset += u.byteLength;
       }
     }
-    const distinct = [...new Set(jobs.map((j) => j.docId))];
-    const { rows } = await client.query<{ id: number; doc_id: string }>({ name: "confer_append", text: APPEND_SQL, values: [now(), distinct, docIds, data] });
+    const blob = Buffer.concat(parts, offset);
+    const { rows } = await client.query<{ id: number; doc_id: string }>({
+      name: "confer_append",
+      text: APPEND_SQL,
+      values: [now(), distinct, blob, docs, offsets, lengths],
+    });
     // Ids of each document's rows in insertion order, handed out to its jobs' updates in request order.
     const idsByDoc = new Map<string, number[]>();
     for (const r of rows) {
