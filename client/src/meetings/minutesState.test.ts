@@ -49,6 +49,12 @@ describe("minutes from notices and from GET /minutes", () => {
     expect(after.recordings).toEqual([{ file: "TR_a-1.ogg", speaker: "Alice" }]);
   });
 
+  test("a page opened mid-way counts speakers from the answer, and never says '0 of 0 speakers'", () => {
+    expect(minutesLine(fromMinutesView(view({ progress: 0.3, speakersDone: 1, speakersTotal: 3 }), undefined), ended)).toMatchObject({ text: "Transcribing · 2 of 3 speakers · 30%" });
+    expect(minutesLine(fromMinutesView(view({ progress: 0.3 }), undefined), ended)).toMatchObject({ text: "Transcribing · 30%", percent: 30 });
+    expect(minutesLine(fromMinutesView(view({ progress: 0.3, recordings: [rec] }), undefined), ended)).toMatchObject({ text: "Transcribing · 1 speaker · 30%" });
+  });
+
   test("a later notice keeps the recordings a read brought", () => {
     const read = fromMinutesView(view({ state: "done", progress: 1, recordings: [rec] }), undefined);
     expect(fromMinutesNotice(notice({ state: "done", progress: 1 }), read).recordings).toHaveLength(1);

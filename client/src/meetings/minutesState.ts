@@ -50,9 +50,9 @@ export function fromMinutesView(v: MinutesView, known: KnownMinutes | undefined)
   return {
     state: v.state,
     progress: clamp01(v.progress),
-    // The view has no speaker counts: keep what the notices said, if anything.
-    speakersDone: known?.speakersDone ?? 0,
-    speakersTotal: known?.speakersTotal ?? recordings.length,
+    // An older server's view has no speaker counts: keep what the notices said, or count the recordings.
+    speakersDone: v.speakersDone ?? known?.speakersDone ?? 0,
+    speakersTotal: v.speakersTotal ?? Math.max(known?.speakersTotal ?? 0, recordings.length),
     error: v.error,
     recordings,
   };
@@ -74,9 +74,12 @@ export function minutesLine(m: KnownMinutes | undefined, opts: { meetingEnded: b
     case "recording":
       // Recorded, the meeting over, the recordings not all in yet: the transcription is about to start.
       return opts.meetingEnded ? { kind: "working", text: "Preparing the minutes…", percent: undefined } : { kind: "recording", text: "Recording" };
-    case "transcribing":
+    case "transcribing": {
       // The bar shows the same number as the words: the current speaker's share done.
-      return { kind: "working", text: label, percent: Math.round(clamp01(m.progress) * 100) };
+      const percent = Math.round(clamp01(m.progress) * 100);
+      // Speakers not counted yet (nothing but a bare state known): no "0 of 0 speakers".
+      return { kind: "working", text: m.speakersTotal > 0 ? label : `Transcribing · ${percent}%`, percent };
+    }
     case "writing":
       return { kind: "working", text: label, percent: undefined };
     case "done":
