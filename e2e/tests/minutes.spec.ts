@@ -13,9 +13,9 @@ import { test, expect, person, signUp, snap } from "./fixtures.ts";
 test.use({ livekit: true });
 
 /** Each person's line, spoken this many seconds after their microphone starts. */
-const SPEAK_AT_S = 2;
+const SPEAK_AT_S = 4;
 /** Length of each fake microphone file: the line, then silence. */
-const FILE_S = 9;
+const FILE_S = 11;
 const LINES = {
   alice: "Good morning everyone. Let us review the contract with Globex.",
   bob: "I will send the updated contract by Friday.",
@@ -93,6 +93,8 @@ test("a recorded meeting becomes minutes in the document for everyone, and a tra
     await expect(a!).toHaveURL(/\/d\/[A-Za-z0-9_-]+$/);
     const docUrl = a!.url();
     await expect(a!.getByTestId("connection-status")).toHaveText("Connected");
+    await a!.getByLabel("Document title").fill("Globex contract");
+    await a!.getByLabel("Document title").press("Enter");
     const editorA = a!.getByTestId("editor");
     await editorA.click();
     await a!.keyboard.type("Agenda: the Globex contract.");
@@ -141,9 +143,10 @@ test("a recorded meeting becomes minutes in the document for everyone, and a tra
     for (const panel of [panelA, panelB, panelC]) await expect(panel.getByTestId("recording-indicator")).toBeVisible();
     await expect(panelA.getByTestId("participant")).toHaveCount(3);
     await expect(panelC.getByRole("switch")).toHaveCount(0);
+    await snap(a!, "32-minutes-in-call-host-switch");
     await snap(c!, "32-minutes-in-call-recording-indicator");
 
-    // Everyone has said their line (Carol, the last to join, speaks 2 s in); Alice ends the meeting.
+    // Everyone has said their line (Carol, the last to join, speaks 4 s in); Alice ends the meeting.
     await c!.waitForTimeout(FILE_S * 1000);
     for (const p of pages) await watchMinutesLine(p);
     await panelA.getByRole("button", { name: "End meeting for everyone" }).click();
