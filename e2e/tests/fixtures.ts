@@ -86,10 +86,13 @@ async function freePort(): Promise<number> {
 /** Worker options: `livekit: true` starts the LiveKit double and turns meetings on (see meetings.spec.ts). */
 export interface WorkerOptions {
   livekit: boolean;
+  /** Extra settings for this worker's server (e.g. TRANSCRIBE_URL for the minutes failure spec). */
+  serverEnv: Record<string, string>;
 }
 
 export const test = base.extend<object, WorkerOptions & { server: ServerProcess; double: LiveKitDouble | undefined }>({
   livekit: [false, { option: true, scope: "worker" }],
+  serverEnv: [{}, { option: true, scope: "worker" }],
   /**
    * A LiveKit test double (testing/livekit-double) when `livekit` is set: the real livekit-client
    * in the page connects to it, and it signs webhooks to the server as LiveKit does.
@@ -104,11 +107,11 @@ export const test = base.extend<object, WorkerOptions & { server: ServerProcess;
     { scope: "worker" },
   ],
   server: [
-    async ({ double }, use) => {
+    async ({ double, serverEnv }, use) => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-e2e-"));
       const mailbox = await startMailbox();
       const port = await freePort();
-      const env: Record<string, string> = double ? { LIVEKIT_URL: double.url, LIVEKIT_API_KEY: double.apiKey, LIVEKIT_API_SECRET: double.apiSecret } : {};
+      const env: Record<string, string> = { ...(double ? { LIVEKIT_URL: double.url, LIVEKIT_API_KEY: double.apiKey, LIVEKIT_API_SECRET: double.apiSecret } : {}), ...serverEnv };
       const server = new ServerProcess(dataDir, port, mailbox, env);
       await server.start();
       if (double) double.webhooks.url = `http://127.0.0.1:${port}/api/livekit/webhook`;

@@ -38,6 +38,9 @@ export const MinutesView = z.object({
   state: MinutesState,
   /** 0..1 within the current state. */
   progress: z.number(),
+  /** Speakers transcribed so far and in all, once the transcription has started (as the notices count them). */
+  speakersDone: z.number().optional(),
+  speakersTotal: z.number().optional(),
   error: z.string().optional(),
   transcript: z.array(TranscriptLine).optional(),
   actionItems: z.array(ActionItem).optional(),

@@ -4,3 +4,4 @@ export * from "./docs.ts";
 export * from "./sharing.ts";
 export * from "./orgInvites.ts";
 export * from "./meetings.ts";
+export * from "./minutes.ts";

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
-import { closeEventFor, CloseCodes, NOTICE_MESSAGE, readNotice, roleRank, SCHEMA_VERSION, SCHEMA_VERSION_PARAM, type CloseEvent, type Me, type MeetingNotice, type Role } from "@confer/shared";
+import { closeEventFor, CloseCodes, NOTICE_MESSAGE, readNotice, roleRank, SCHEMA_VERSION, SCHEMA_VERSION_PARAM, type CloseEvent, type Me, type MeetingNotice, type MinutesNotice, type Role } from "@confer/shared";
 import { onTabMessage } from "../auth/tabChannel.ts";
 import { forgetDocMeta, lastKnownRole, rememberRole } from "../pwa/lastKnownDocs.ts";
 import { describeConnection, type ConnectionStatus } from "./status.ts";
@@ -31,8 +31,8 @@ export interface CollabSession {
   ydoc: Y.Doc;
   provider: WebsocketProvider;
   persistence: IndexeddbPersistence;
-  /** Listens to the meeting notices the server sends on this socket, until the returned function is called. */
-  onMeetingNotice(listener: (notice: MeetingNotice) => void): () => void;
+  /** Listens to the meeting and minutes notices the server sends on this socket, until the returned function is called. */
+  onMeetingNotice(listener: (notice: MeetingNotice | MinutesNotice) => void): () => void;
 }
 
 /** This person's role in the open document, and where we learnt it. */
@@ -118,8 +118,8 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
     // `schema` announces this page's schema version, so the server keeps an outdated page read-only.
     const params = { notices: "1", [SCHEMA_VERSION_PARAM]: String(SCHEMA_VERSION) };
     const provider = new WebsocketProvider(`${wsOrigin()}/collab`, docId, ydoc, { maxBackoffTime: 5000, params });
-    const meetingListeners = new Set<(notice: MeetingNotice) => void>();
-    const onMeetingNotice = (listener: (notice: MeetingNotice) => void) => {
+    const meetingListeners = new Set<(notice: MeetingNotice | MinutesNotice) => void>();
+    const onMeetingNotice = (listener: (notice: MeetingNotice | MinutesNotice) => void) => {
       meetingListeners.add(listener);
       return () => void meetingListeners.delete(listener);
     };
@@ -132,7 +132,7 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
         setAccess({ role: notice.role, readOnly: notice.readOnly, outdated });
       }
       else if (notice?.type === "title") setLiveTitle(notice.title);
-      else if (notice?.type === "meeting") for (const l of meetingListeners) l(notice);
+      else if (notice?.type === "meeting" || notice?.type === "minutes") for (const l of meetingListeners) l(notice);
     };
     let disposed = false;
     let forgotten = false;

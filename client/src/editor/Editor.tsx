@@ -9,6 +9,7 @@ import { buildPlugins } from "./plugins.ts";
 import type { EditorUi } from "./keymap.ts";
 import { TaskItemView, syncTaskCheckboxes } from "./taskItemView.ts";
 import { MeetingCardView } from "./meetingCard.ts";
+import { playRecordingLinks } from "./recordingLinks.ts";
 import type { CardHub } from "../meetings/CardHub.ts";
 import { Toolbar } from "./toolbar/Toolbar.tsx";
 import { LinkPopover } from "./toolbar/LinkPopover.tsx";
@@ -132,7 +133,9 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
     setView(v);
     setState(v.state);
     onViewRef.current?.(v);
+    const stopLinks = meetingCards ? playRecordingLinks(v.dom, meetingCards) : () => undefined;
     return () => {
+      stopLinks();
       stop();
       onViewRef.current?.(undefined);
       v.destroy();

@@ -4,6 +4,7 @@ import type { NodeView } from "prosemirror-view";
 import { MEETING_CARD, schema } from "@confer/shared/schema";
 import type { CardHub } from "../meetings/CardHub.ts";
 import { cardText, cardView } from "../meetings/meetingsState.ts";
+import { CardMinutes } from "./meetingCardMinutes.ts";
 
 // The meeting card, as one module: the command that inserts it and the node view that shows it.
 // Its spec (a block atom holding only the meeting id) is in shared/src/nodes/meetingCard.ts.
@@ -56,6 +57,8 @@ export class MeetingCardView implements NodeView {
   private readonly status: HTMLSpanElement;
   private readonly detail: HTMLSpanElement;
   private readonly join: HTMLButtonElement;
+  private readonly recording: HTMLSpanElement;
+  private readonly minutes: CardMinutes | undefined;
   private readonly stop: () => void;
 
   constructor(
@@ -83,7 +86,16 @@ export class MeetingCardView implements NodeView {
     this.join.textContent = "Join";
     this.join.addEventListener("mousedown", (e) => e.preventDefault());
     this.join.addEventListener("click", () => this.hub?.actions.join(String(this.node.attrs.meetingId)));
-    this.dom.append(dot, text, this.join);
+    // Said before anyone joins: a live meeting that is being recorded.
+    this.recording = document.createElement("span");
+    this.recording.className = "recording-badge";
+    this.recording.dataset.testid = "meeting-card-recording";
+    this.recording.textContent = "Recording";
+    this.recording.title = "This meeting is being recorded, and minutes are taken";
+    this.recording.hidden = true;
+    this.minutes = hub ? new CardMinutes(hub) : undefined;
+    this.dom.append(dot, text, this.recording, this.join);
+    if (this.minutes) this.dom.append(this.minutes.dom);
     this.stop = hub ? hub.subscribe(() => this.render()) : () => undefined;
     this.render();
   }
@@ -107,7 +119,10 @@ export class MeetingCardView implements NodeView {
     const started = meeting ? `Started by ${meeting.startedBy.name} · ${startTime(meeting.startedAt)}` : "";
     this.detail.textContent = joined ? "You are in this meeting" : open ? `${started} · open beside the text` : started;
     this.join.hidden = view.kind !== "live" || joined || open;
-    this.join.setAttribute("aria-label", `Join the meeting started by ${meeting?.startedBy.name ?? "someone"}`);
+    const recorded = view.kind === "live" && view.meeting.recording;
+    this.recording.hidden = !recorded;
+    this.join.setAttribute("aria-label", `Join the meeting started by ${meeting?.startedBy.name ?? "someone"}${recorded ? " (it is being recorded)" : ""}`);
+    this.minutes?.render(meeting);
   }
 
   update(node: PMNode): boolean {
@@ -118,7 +133,7 @@ export class MeetingCardView implements NodeView {
   }
 
   stopEvent(event: Event): boolean {
-    return this.join.contains(event.target as Node);
+    return this.join.contains(event.target as Node) || !!this.minutes?.contains(event.target);
   }
 
   ignoreMutation(): boolean {

@@ -1,9 +1,31 @@
-import { INITIAL_MEETINGS, type MeetingsState } from "./meetingsState.ts";
+import { INITIAL_MEETINGS, type KnownMeeting, type MeetingsState } from "./meetingsState.ts";
 
-/** What a card's Join button may ask of the page. */
+/** A recording to play: one speaker's file of a meeting, from `at` seconds. */
+export interface PlayRequest {
+  meetingId: string;
+  file: string;
+  at: number;
+  /** What the player says it is playing, e.g. "Bob Baker · from 0:12". */
+  label: string;
+}
+
+/** What a card's buttons (and the minutes' timestamps) may ask of the page. */
 export interface CardActions {
   /** Opens the meeting panel's pre-join step for a live meeting. */
   join(meetingId: string): void;
+  /** Asks the server where an ended meeting's minutes are (once per meeting is enough; notices follow). */
+  readMinutes(meetingId: string): void;
+  /** "Try again" for failed minutes (hosts). */
+  retryMinutes(meetingId: string): void;
+  /** Plays a recording in the page's player. */
+  play(request: PlayRequest): void;
+}
+
+/** Who is looking at the cards: the host of a meeting gets "Try again" on failed minutes. */
+export interface CardViewer {
+  userId: string;
+  /** Owners of the document host every meeting of it. */
+  owner: boolean;
 }
 
 /**
@@ -18,7 +40,20 @@ export class CardHub {
   /** The id of the meeting the panel is open for (its card offers no Join: the panel is there). */
   private openId: string | undefined;
 
-  private currentActions: CardActions = { join: () => undefined };
+  private currentActions: CardActions = { join: () => undefined, readMinutes: () => undefined, retryMinutes: () => undefined, play: () => undefined };
+  private viewer: CardViewer | undefined;
+
+  /** Sets who is looking (the page's person and role). */
+  setViewer(viewer: CardViewer | undefined): void {
+    if (viewer?.userId === this.viewer?.userId && viewer?.owner === this.viewer?.owner) return;
+    this.viewer = viewer;
+    for (const l of this.listeners) l();
+  }
+
+  /** Whether the person looking hosts `meeting` (started it, or owns the document). */
+  isHost(meeting: Pick<KnownMeeting, "startedBy">): boolean {
+    return !!this.viewer && (this.viewer.owner || this.viewer.userId === meeting.startedBy.id);
+  }
 
   /** What the cards' buttons do. */
   get actions(): CardActions {

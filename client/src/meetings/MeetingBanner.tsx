@@ -8,7 +8,7 @@ import type { DocMeetings } from "./useDocMeetings.ts";
  * the document open while one is live (until they join or dismiss it), and why a start did not work.
  */
 export function MeetingBanner({ meetings, me, dismissed, onDismiss }: { meetings: DocMeetings; me: Me; dismissed: string | undefined; onDismiss(id: string): void }) {
-  const { live, panelFor, problem } = meetings;
+  const { live, panelFor, problem, minutesProblem } = meetings;
   const showLive = live && panelFor?.id !== live.id && dismissed !== live.id;
   return (
     <>
@@ -28,11 +28,24 @@ export function MeetingBanner({ meetings, me, dismissed, onDismiss }: { meetings
           </button>
         </DocNotice>
       )}
+      {minutesProblem && (
+        <DocNotice tone="warn">
+          <span role="alert">{minutesProblem}</span>
+        </DocNotice>
+      )}
       {showLive && (
         <DocNotice tone="info">
           <span className="meeting-banner" data-testid="meeting-banner">
             <span className="meeting-live-dot" aria-hidden />
             <span>{live.startedBy.id === me.id ? "You" : live.startedBy.name} started a meeting</span>
+            {live.recording && (
+              <>
+                {" · "}
+                <span className="recording-badge" data-testid="banner-recording">
+                  Recording
+                </span>
+              </>
+            )}
             {" · "}
             <button type="button" className="link-button" onClick={() => meetings.join(live.id)}>
               Join

@@ -18,6 +18,8 @@ export interface MeetingPanelProps {
   onClose(): void;
   /** Called with true once the page is in the meeting, and with false when it left. */
   onJoinedChange(joined: boolean): void;
+  /** Turns "Record and take minutes" on or off (hosts); rejects with the server's reason. */
+  onSetRecording(on: boolean): Promise<void>;
 }
 
 // livekit-client and the meeting components load only when a panel opens: the sign-in page, the

@@ -1,4 +1,5 @@
-import type { MeetingDetail, MeetingList, MeetingNotice, MeetingState } from "@confer/shared";
+import type { MeetingDetail, MeetingList, MeetingNotice, MeetingState, MinutesNotice, MinutesView } from "@confer/shared";
+import { fromMinutesNotice, fromMinutesView, type KnownMinutes } from "./minutesState.ts";
 
 /** Someone in a live meeting right now. */
 export interface PresentPerson {
@@ -20,6 +21,8 @@ export interface KnownMeeting {
   attendeeIds: string[];
   /** Whether a live notice has been seen: from then on, notices (not the list) say who is in it. */
   noticed: boolean;
+  /** Whether "Record and take minutes" is on (only while live): everyone in it and about to join is told. */
+  recording: boolean;
 }
 
 /** The meetings of the open document, as the cards, the banner and the top bar show them. */
@@ -31,13 +34,22 @@ export interface MeetingsState {
   /** Settings still missing before meetings work on this server (empty when they work). */
   missingSettings: string[];
   meetings: Readonly<Record<string, KnownMeeting>>;
+  /** Each meeting's minutes, by meeting id, once a notice or `GET /minutes` said something. */
+  minutes: Readonly<Record<string, KnownMinutes>>;
 }
 
 /** What changes the state: the list was read (or not), or a notice came over the sync socket. */
-export type MeetingsAction = { type: "listed"; list: MeetingList } | { type: "listFailed"; message: string } | { type: "notice"; notice: MeetingNotice };
+export type MeetingsAction =
+  | { type: "listed"; list: MeetingList }
+  | { type: "listFailed"; message: string }
+  | { type: "notice"; notice: MeetingNotice }
+  | { type: "minutesNotice"; notice: MinutesNotice }
+  | { type: "minutesRead"; meetingId: string; view: MinutesView }
+  /** This page turned recording on or off itself (the server's notice follows). */
+  | { type: "recording"; meetingId: string; on: boolean };
 
 /** Nothing known yet. */
-export const INITIAL_MEETINGS: MeetingsState = { listed: false, listError: undefined, missingSettings: [], meetings: {} };
+export const INITIAL_MEETINGS: MeetingsState = { listed: false, listError: undefined, missingSettings: [], meetings: {}, minutes: {} };
 
 const union = (a: string[], b: Iterable<string>) => [...new Set([...a, ...b])];
 
@@ -59,6 +71,7 @@ function fromDetail(d: MeetingDetail, known: KnownMeeting | undefined): KnownMee
     present,
     attendeeIds: union(known?.attendeeIds ?? [], d.attendees.map((a) => a.userId)),
     noticed: known?.noticed ?? false,
+    recording: state === "live" && (known?.noticed ? known.recording : (d.recording ?? false)),
   };
 }
 
@@ -74,6 +87,7 @@ function fromNotice(n: MeetingNotice, known: KnownMeeting | undefined): KnownMee
     present,
     attendeeIds: union(known?.attendeeIds ?? [], present.map((p) => p.userId)),
     noticed: true,
+    recording: state === "live" && (n.recording ?? false),
   };
 }
 
@@ -83,13 +97,24 @@ export function meetingsReducer(state: MeetingsState, action: MeetingsAction): M
     case "listed": {
       const meetings = { ...state.meetings };
       for (const d of action.list.meetings) meetings[d.id] = fromDetail(d, meetings[d.id]);
-      return { listed: true, listError: undefined, missingSettings: action.list.missingSettings ?? [], meetings };
+      return { ...state, listed: true, listError: undefined, missingSettings: action.list.missingSettings ?? [], meetings };
     }
     case "listFailed":
       return { ...state, listError: action.message };
     case "notice": {
       const n = action.notice;
       return { ...state, meetings: { ...state.meetings, [n.meetingId]: fromNotice(n, state.meetings[n.meetingId]) } };
+    }
+    case "minutesNotice": {
+      const n = action.notice;
+      return { ...state, minutes: { ...state.minutes, [n.meetingId]: fromMinutesNotice(n, state.minutes[n.meetingId]) } };
+    }
+    case "minutesRead":
+      return { ...state, minutes: { ...state.minutes, [action.meetingId]: fromMinutesView(action.view, state.minutes[action.meetingId]) } };
+    case "recording": {
+      const m = state.meetings[action.meetingId];
+      if (!m || m.state !== "live") return state;
+      return { ...state, meetings: { ...state.meetings, [m.id]: { ...m, recording: action.on } } };
     }
   }
 }

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useReducer, useState } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { EditorView } from "prosemirror-view";
 import { MeetingErrors, type Role } from "@confer/shared";
-import { ApiRequestError, listMeetings, messageOf, startMeeting } from "../api/index.ts";
+import { ApiRequestError, getMinutes, listMeetings, messageOf, retryMinutes, setRecording, startMeeting } from "../api/index.ts";
 import type { CollabSession } from "../collab/useCollab.ts";
 import { hasMeetingCard, insertMeetingCard } from "../editor/meetingCard.ts";
-import { CardHub } from "./CardHub.ts";
+import { CardHub, type PlayRequest } from "./CardHub.ts";
 import { INITIAL_MEETINGS, liveMeeting, meetingsReducer, type KnownMeeting, type MeetingsState } from "./meetingsState.ts";
 
 /** What the document page needs for meetings: state, the start/join action, and the panel. */
@@ -33,6 +33,13 @@ export interface DocMeetings {
   /** The panel says whether this page is in the meeting now (cards then say so). */
   setJoined(meetingId: string | undefined): void;
   joined: string | undefined;
+  /** Turns "Record and take minutes" on or off (hosts); rejects with the server's reason. */
+  setRecording(meetingId: string, on: boolean): Promise<void>;
+  /** The recording the page's player plays, if any (a new object each time someone presses play). */
+  playing: PlayRequest | undefined;
+  stopPlaying(): void;
+  /** Why the last "Try again" of some minutes did not work. */
+  minutesProblem: string | undefined;
 }
 
 /** Words for meetings being off on this server. */
@@ -45,7 +52,7 @@ export function notConfiguredText(missing: string[]): string {
  * when a meeting ends) plus the live notices on the sync socket, in one reducer; starting and
  * joining; which meeting the panel is open for.
  */
-export function useDocMeetings(docId: string, session: CollabSession | undefined, connected: boolean, role: Role | undefined, view: EditorView | undefined): DocMeetings {
+export function useDocMeetings(docId: string, meId: string, session: CollabSession | undefined, connected: boolean, role: Role | undefined, view: EditorView | undefined): DocMeetings {
   const [state, dispatch] = useReducer(meetingsReducer, INITIAL_MEETINGS);
   const [panelId, setPanelId] = useState<string>();
   const [joined, setJoined] = useState<string>();
@@ -53,6 +60,10 @@ export function useDocMeetings(docId: string, session: CollabSession | undefined
   const [problem, setProblem] = useState<string>();
   const [listAsk, setListAsk] = useState(0);
   const [hub] = useState(() => new CardHub());
+  const [playing, setPlaying] = useState<PlayRequest>();
+  const [minutesProblem, setMinutesProblem] = useState<string>();
+  // Meetings whose minutes were asked for since the last (re)connect: one request each.
+  const minutesAsked = useRef(new Set<string>());
 
   // The list: at open, after each reconnect (notices sent meanwhile were missed), and when asked.
   useEffect(() => {
@@ -67,16 +78,47 @@ export function useDocMeetings(docId: string, session: CollabSession | undefined
     };
   }, [docId, connected, listAsk]);
 
-  // Live notices; an ending one also asks for the list, which has the whole attendance.
+  const readMinutes = useCallback((meetingId: string) => {
+    if (minutesAsked.current.has(meetingId)) return;
+    minutesAsked.current.add(meetingId);
+    getMinutes(meetingId).then(
+      (view) => dispatch({ type: "minutesRead", meetingId, view }),
+      // The card stays as it is; the next reconnect or notice asks again.
+      () => minutesAsked.current.delete(meetingId),
+    );
+  }, []);
+  const readAgain = useCallback(
+    (meetingId: string) => {
+      minutesAsked.current.delete(meetingId);
+      readMinutes(meetingId);
+    },
+    [readMinutes],
+  );
+  // Notices sent while the socket was down were missed: cards ask again after a reconnect.
+  useEffect(() => {
+    if (connected) minutesAsked.current.clear();
+  }, [connected]);
+
+  // Live notices; an ending one also asks for the list, which has the whole attendance, and for the
+  // minutes; finished minutes are read once more for their recordings.
   useEffect(() => {
     if (!session) return;
     return session.onMeetingNotice((notice) => {
+      if (notice.type === "minutes") {
+        dispatch({ type: "minutesNotice", notice });
+        if (notice.state === "done") readAgain(notice.meetingId);
+        return;
+      }
       dispatch({ type: "notice", notice });
-      if (notice.state === "ended") setListAsk((n) => n + 1);
+      if (notice.state === "ended") {
+        setListAsk((n) => n + 1);
+        readAgain(notice.meetingId);
+      }
     });
-  }, [session]);
+  }, [session, readAgain]);
 
   useEffect(() => hub.set(state, joined, panelId), [hub, state, joined, panelId]);
+  useEffect(() => hub.setViewer({ userId: meId, owner: role === "owner" }), [hub, meId, role]);
 
   const live = liveMeeting(state);
   const canStart = role === "owner" || role === "editor";
@@ -86,7 +128,14 @@ export function useDocMeetings(docId: string, session: CollabSession | undefined
     setProblem(undefined);
     setPanelId(meetingId);
   }, []);
-  useEffect(() => hub.setActions({ join }), [hub, join]);
+  const retry = useCallback((meetingId: string) => {
+    setMinutesProblem(undefined);
+    retryMinutes(meetingId).then(
+      (view) => dispatch({ type: "minutesRead", meetingId, view }),
+      (err: unknown) => setMinutesProblem(`The minutes could not be tried again: ${messageOf(err)}`),
+    );
+  }, []);
+  useEffect(() => hub.setActions({ join, readMinutes, retryMinutes: retry, play: setPlaying }), [hub, join, readMinutes, retry]);
 
   const start = (): boolean => {
     if (live) {
@@ -138,5 +187,12 @@ export function useDocMeetings(docId: string, session: CollabSession | undefined
     clearProblem: () => setProblem(undefined),
     setJoined,
     joined,
+    setRecording: async (meetingId, on) => {
+      const now = await setRecording(meetingId, on);
+      dispatch({ type: "recording", meetingId, on: now });
+    },
+    playing,
+    stopPlaying: () => setPlaying(undefined),
+    minutesProblem,
   };
 }

@@ -18,6 +18,7 @@ import { MeetingBanner } from "../meetings/MeetingBanner.tsx";
 import { MeetingButton } from "../meetings/MeetingButton.tsx";
 import { MeetingSide } from "../meetings/MeetingSide.tsx";
 import { useMeetingShortcut } from "../meetings/useMeetingShortcut.ts";
+import { RecordingPlayer } from "../meetings/RecordingPlayer.tsx";
 
 /** Closes after which the person is no longer in the document (and so no longer in its meeting). */
 const ACCESS_ENDED: readonly number[] = [CloseCodes.AccessRevoked.code, CloseCodes.Forbidden.code, CloseCodes.NotFound.code];
@@ -75,7 +76,7 @@ export function DocPage() {
   // Opened offline: read the metadata again once the server is reachable (nothing caches it).
   const reachable = collab.status.tone === "ok";
   const liveRole = collab.access?.role ?? (meta.status === "ready" ? meta.doc.role : undefined);
-  const meetings = useDocMeetings(id, collab.session, reachable && meta.status === "ready", liveRole, view);
+  const meetings = useDocMeetings(id, me.id, collab.session, reachable && meta.status === "ready", liveRole, view);
   const [bannerHidden, setBannerHidden] = useState<string>();
   const setJoined = meetings.setJoined;
   const panelMeetingId = meetings.panelFor?.id;
@@ -234,8 +235,10 @@ export function DocPage() {
             view={view}
             onClose={meetings.closePanel}
             onJoinedChange={onJoinedChange}
+            onSetRecording={(on) => meetings.setRecording(meetingPanel.id, on)}
           />
         )}
+        {meetings.playing && <RecordingPlayer request={meetings.playing} onClose={meetings.stopPlaying} />}
         {canShare && shareOpen && <SharePanel docId={id} me={me} role={role} members={members} colors={colors} onClose={closeShare} />}
       </div>
     </div>

@@ -20,6 +20,7 @@ export function minutesView(meeting: MeetingRow, row: MinutesRow | undefined, re
   // Recorded (or being recorded), minutes not started yet: they come once the meeting has ended.
   if (!row && ((meeting.state === "live" && meeting.recording) || recs.length > 0)) state = "recording";
   const view: MinutesView = { state, progress: row?.progress ?? 0 };
+  if (row) Object.assign(view, { speakersDone: row.speakersDone, speakersTotal: row.speakersTotal });
   if (row?.error) view.error = row.error;
   if (recordings.length) view.recordings = recordings;
   if (row?.state === "done" && row.result) Object.assign(view, JSON.parse(row.result));

@@ -11,6 +11,7 @@ import type { MeetingError } from "./errors.ts";
 import { People } from "./People.tsx";
 import { usePresenting } from "./present.ts";
 import { Tiles } from "./Tiles.tsx";
+import { RecordingIndicator, RecordingSwitch } from "./Recording.tsx";
 
 /** How long a reconnection may take before the panel says it is reconnecting. */
 const RECONNECT_NOTICE_AFTER_MS = 1500;
@@ -27,6 +28,7 @@ interface InCallProps {
   awareness: Awareness | undefined;
   view: EditorView | undefined;
   onLeave(): void;
+  onSetRecording(on: boolean): Promise<void>;
 }
 
 /** "End for everyone", with a confirmation step (hosts only; the server ends it through LiveKit). */
@@ -110,7 +112,7 @@ function FollowBar({ present }: { present: ReturnType<typeof usePresenting> }) {
 }
 
 /** The meeting while this page is in it: tiles, controls, people, presenting. Inside RoomContext. */
-export function InCall({ room, media, meeting, isHost, awareness, view, onLeave }: InCallProps) {
+export function InCall({ room, media, meeting, isHost, awareness, view, onLeave, onSetRecording }: InCallProps) {
   const connection = useConnectionState(room);
   const participants = useParticipants();
   const present = usePresenting(awareness, view, meeting.id);
@@ -147,7 +149,9 @@ export function InCall({ room, media, meeting, isHost, awareness, view, onLeave 
     <div className="in-call" data-testid="in-call">
       <p className="call-status">
         <span className="meeting-live-dot" aria-hidden /> Live · {peopleText(participants.length)}
+        {meeting.recording && <RecordingIndicator />}
       </p>
+      {isHost && <RecordingSwitch on={meeting.recording} onChange={onSetRecording} />}
       {reconnecting && slowReconnect && (
         <p className="call-banner warn" role="status">
           Reconnecting to the meeting… Your camera and microphone come back when the connection does.

@@ -7,6 +7,7 @@ import type { MeetingPanelProps } from "../MeetingSide.tsx";
 import { explain, MeetingError } from "./errors.ts";
 import { InCall } from "./InCall.tsx";
 import { PreJoin, type MediaChoices } from "./PreJoin.tsx";
+import { RecordedNotice, RecordingSwitch } from "./Recording.tsx";
 import "./call.css";
 
 /** Where the panel is: choosing devices, joining, in the meeting, or out of it (and why). */
@@ -21,7 +22,7 @@ type Phase =
  * The meeting panel: the pre-join step, then the meeting (livekit-client's Room under
  * @livekit/components-react's context), and words for every way out of it. Loaded lazily.
  */
-export default function MeetingPanel({ meeting, me, isHost, docAccessLost, awareness, view, onClose, onJoinedChange }: MeetingPanelProps) {
+export default function MeetingPanel({ meeting, me, isHost, docAccessLost, awareness, view, onClose, onJoinedChange, onSetRecording }: MeetingPanelProps) {
   const [phase, setPhase] = useState<Phase>({ name: "prejoin" });
   const panelRef = useRef<HTMLElement>(null);
   const roomRef = useRef<Room | undefined>(undefined);
@@ -92,7 +93,7 @@ export default function MeetingPanel({ meeting, me, isHost, docAccessLost, aware
   if (phase.name === "in") {
     body = (
       <RoomContext.Provider value={phase.room}>
-        <InCall room={phase.room} media={phase.media} meeting={meeting} isHost={isHost} awareness={awareness} view={view} onLeave={leave} />
+        <InCall room={phase.room} media={phase.media} meeting={meeting} isHost={isHost} awareness={awareness} view={view} onLeave={leave} onSetRecording={onSetRecording} />
       </RoomContext.Provider>
     );
   } else if (phase.name === "out" || (ended && phase.name !== "joining")) {
@@ -117,7 +118,16 @@ export default function MeetingPanel({ meeting, me, isHost, docAccessLost, aware
       </div>
     );
   } else {
-    body = <PreJoin me={me} startedBy={meeting.startedBy.name} busy={phase.name === "joining"} onJoin={(c) => void join(c)} />;
+    body = (
+      <PreJoin
+        me={me}
+        startedBy={meeting.startedBy.name}
+        busy={phase.name === "joining"}
+        onJoin={(c) => void join(c)}
+        // Hosts choose it as they start; everyone else is told before they join.
+        recording={isHost ? <RecordingSwitch on={meeting.recording} onChange={onSetRecording} /> : meeting.recording ? <RecordedNotice /> : undefined}
+      />
+    );
   }
 
   return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Mic, MicOff, Video, VideoOff } from "lucide-react";
 import { Track, type LocalAudioTrack, type LocalVideoTrack } from "livekit-client";
 import { useMediaDevices, usePreviewTracks, useTrackVolume } from "@livekit/components-react";
@@ -48,7 +48,7 @@ export function DeviceSelect({ kind, label, value, onChange }: { kind: MediaDevi
  * The step before joining, as LiveKit Meet and Google Meet have it: the camera preview (or the
  * person's avatar with the camera off), a microphone level meter, device choice and on/off toggles.
  */
-export function PreJoin({ me, startedBy, onJoin, busy }: { me: Me; startedBy: string; onJoin(choices: MediaChoices): void; busy: boolean }) {
+export function PreJoin({ me, startedBy, onJoin, busy, recording }: { me: Me; startedBy: string; onJoin(choices: MediaChoices): void; busy: boolean; /** The recording switch (hosts) or notice (everyone else). */ recording?: ReactNode }) {
   const [choices, setChoices] = useState<MediaChoices>({ audio: true, video: true, audioDeviceId: undefined, videoDeviceId: undefined });
   const [problem, setProblem] = useState<MeetingError>();
   const [attempt, setAttempt] = useState(0);
@@ -84,6 +84,7 @@ export function PreJoin({ me, startedBy, onJoin, busy }: { me: Me; startedBy: st
       <p className="prejoin-intro">
         Meeting started by <strong>{startedBy}</strong>. Check how you look and sound, then join.
       </p>
+      {recording}
       <div className="prejoin-preview">
         {videoTrack ? <video ref={videoEl} muted playsInline aria-label="Your camera preview" data-testid="camera-preview" /> : <Avatar name={me.name} color={me.color} size={72} />}
         {!choices.video && <span className="prejoin-off">Camera is off</span>}
