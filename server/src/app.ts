@@ -38,6 +38,7 @@ import { meetingRoutes } from "./routes/meetings/index.ts";
 import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
 import { MinutesService } from "./minutes/MinutesService.ts";
 import { minutesRoutes } from "./routes/minutes/index.ts";
+import { observability } from "./http/observability.ts";
 
 /** How often expired sign-in sessions are deleted (also once at start-up). */
 const SESSION_PURGE_MS = 60 * 60_000;
@@ -47,6 +48,8 @@ export interface ConferServer {
   url: string;
   port: number;
   services: Services;
+  /** The METRICS_PORT listener's port, when configured. */
+  metricsPort: number | undefined;
   /** Graceful shutdown: stops accepting, flushes every document, closes the database. */
   close(): Promise<void>;
 }
@@ -64,6 +67,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const collab = new CollabServer({ config, log, auth, documents, storage });
   const mailer = config.smtp && new Mailer(config.smtp.url, config.smtp.from);
   const meetings = new MeetingService({ settings: config.livekit, log, db, documents, users, collab });
+  // /healthz and /metrics; other parts register their own checks on services.health.
+  const ops = observability({ config, log, db, storage, collab, livekit: () => meetings.livekit });
   const accounts = new AccountService({ users, verifications: new EmailVerificationStore(db), mailer, publicUrl: config.publicUrl, log });
   const services: Services = {
     config,
@@ -83,6 +88,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     limits: createAuthLimits(config.signupsPerHour),
     meetings,
     minutes: new MinutesService({ config, log, db, meetings, collab, documents, users }),
+    health: ops.health,
   };
 
   await services.meetings.init();
@@ -92,9 +98,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.use(securityHeaders(config.publicUrl, liveKitHttpOrigin(config.livekit.url)));
-  app.get("/healthz", (_req, res) => {
-    res.json({ ok: true, loadedDocuments: collab.loadedDocuments });
-  });
+  app.use(ops.routes);
 
   app.use("/api", (_req, res, next) => {
     storage.beginRequest().then((end) => {
@@ -150,6 +154,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   log.info({ url, dataDir: config.dataDir }, "Confer is listening");
+  const metricsPort = await ops.listen();
   services.meetings.startReconciling();
   await services.minutes.start();
 
@@ -158,6 +163,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     url,
     port,
     services,
+    metricsPort,
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -167,6 +173,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await collab.close();
         server.closeAllConnections();
         await stopped;
+        await ops.close();
         await storage.close();
         mailer?.close();
         await db.destroy();

@@ -36,6 +36,14 @@ export interface StorageStats {
   busyRetries: number;
 }
 
+/** One group commit, as `DocumentStorage.onCommit` reports it. */
+export interface CommitInfo {
+  /** How long the commit took. */
+  ms: number;
+  /** Document updates it appended to the log. */
+  updates: number;
+}
+
 /** A write to make, in the order requested. */
 type JobSpec =
   | { kind: "append"; docId: string; updates: Uint8Array[] }
@@ -68,6 +76,8 @@ const VACUUM_PAGES = 512;
  */
 export class DocumentStorage {
   readonly stats: StorageStats = { commits: 0, commitMs: 0, commitMaxMs: 0, flushes: 0, flushMaxMs: 0, checkpoints: 0, busyRetries: 0 };
+  /** Called after every group commit with its duration and the updates it appended (metrics). */
+  onCommit: ((commit: CommitInfo) => void) | undefined;
   private pending: Job[] = [];
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -248,6 +258,7 @@ export class DocumentStorage {
     this.stats.commits++;
     this.stats.commitMs += ms;
     this.stats.commitMaxMs = Math.max(this.stats.commitMaxMs, ms);
+    this.onCommit?.({ ms, updates: jobs.reduce((n, j) => n + (j.kind === "append" ? j.updates.length : 0), 0) });
     this.busySince = undefined;
     this.retryDelay = FIRST_RETRY_MS;
     this.commitsSinceCheckpoint++;
