@@ -39,6 +39,12 @@ describe("the server's list of settings", () => {
       expect(s.description, s.name).not.toContain("\n");
     }
   });
+
+  it("are all in README.md's tables", () => {
+    const readme = fs.readFileSync(fileURLToPath(new URL("../../README.md", import.meta.url)), "utf8");
+    const listed = new Set([...readme.matchAll(/^\| `([A-Z0-9_]+)`(?: \/ `([A-Z0-9_]+)`)?/gm)].flatMap((m) => [m[1], m[2]]));
+    expect(settings.map((s) => s.name).filter((n) => !listed.has(n))).toEqual([]);
+  });
 });
 
 describe("deploy/docker-compose.yml", () => {
