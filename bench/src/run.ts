@@ -1,5 +1,5 @@
 // `pnpm bench`: Confer's benchmarks, printed as tables. Not part of the test suite.
-// `pnpm bench [section|scenario ...]`: sections bundle, trace, append, longlog, fanout, idle, meetings, minutes (default: all; also
+// `pnpm bench [section|scenario ...]`: sections bundle, trace, append, longlog, fanout, cluster, idle, meetings, minutes (default: all; also
 // BENCH_ONLY=...), or fan-out scenario ids (50x10, 1500x500, 200x1, stress), which run the fan-out
 // with only those. BENCH_PROF=confer writes CPU profiles of the Confer server children to bench/profiles/.
 import os from "node:os";
@@ -12,12 +12,13 @@ import { runAppendPath } from "./benchmarks/appendPath.ts";
 import { runLongLog } from "./benchmarks/longLog.ts";
 import { FANOUT_SCENARIOS, runFanout, selectScenarios } from "./benchmarks/fanout.ts";
 import { runIdleMemory } from "./benchmarks/idleMemory.ts";
+import { runCluster } from "./benchmarks/cluster.ts";
 import { runMeetings } from "./benchmarks/meetings.ts";
 import { runMinutes } from "./benchmarks/minutes.ts";
 import { runBundleSize } from "./benchmarks/bundleSize.ts";
 import { printTargets, type RunResults } from "./benchmarks/targets.ts";
 
-const SECTIONS = ["bundle", "trace", "append", "longlog", "fanout", "idle", "meetings", "minutes"] as const;
+const SECTIONS = ["bundle", "trace", "append", "longlog", "fanout", "cluster", "idle", "meetings", "minutes"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
   if (sections.has("append")) await runAppendPath();
   if (sections.has("longlog")) await runLongLog();
   if (sections.has("fanout")) results.fanout = await runFanout(scenarioArgs.length ? selectScenarios(scenarioArgs) : selectScenarios());
+  // Several processes on one Redis (and PostgreSQL for Confer); needs a Redis at BENCH_REDIS_URL.
+  if (sections.has("cluster")) await runCluster();
   if (sections.has("idle")) results.idle = await runIdleMemory();
   if (sections.has("meetings")) results.meetings = await runMeetings();
   if (sections.has("minutes")) results.minutes = await runMinutes();

@@ -37,6 +37,7 @@ import { meetingRoutes } from "./routes/meetings/index.ts";
 import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
 import { MinutesService } from "./minutes/MinutesService.ts";
 import { minutesRoutes } from "./routes/minutes/index.ts";
+import { observability } from "./http/observability.ts";
 
 /** How often expired sign-in sessions are deleted (also once at start-up). */
 const SESSION_PURGE_MS = 60 * 60_000;
@@ -46,6 +47,8 @@ export interface ConferServer {
   url: string;
   port: number;
   services: Services;
+  /** The METRICS_PORT listener's port, when configured. */
+  metricsPort: number | undefined;
   /** Graceful shutdown: stops accepting, flushes every document, closes the database. */
   close(): Promise<void>;
 }
@@ -63,6 +66,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const collab = new CollabServer({ config, log, auth, documents, storage });
   const mailer = config.smtp && new Mailer(config.smtp.url, config.smtp.from);
   const meetings = new MeetingService({ settings: config.livekit, log, db, documents, users, collab });
+  // /healthz and /metrics; other parts register their own checks on services.health.
+  const ops = observability({ config, log, db, storage, collab, livekit: () => meetings.livekit });
   const accounts = new AccountService({ users, verifications: new EmailVerificationStore(db), mailer, publicUrl: config.publicUrl, log });
   const services: Services = {
     config,
@@ -82,6 +87,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     limits: createAuthLimits(config.signupsPerHour),
     meetings,
     minutes: new MinutesService({ config, log, db, meetings, collab, documents, users }),
+    health: ops.health,
   };
 
   await services.meetings.init();
@@ -91,9 +97,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.use(securityHeaders(config.publicUrl, liveKitHttpOrigin(config.livekit.url)));
-  app.get("/healthz", (_req, res) => {
-    res.json({ ok: true, loadedDocuments: collab.loadedDocuments });
-  });
+  app.use(ops.routes);
 
   app.use("/api", (_req, res, next) => {
     storage.beginRequest().then((end) => {
@@ -149,6 +153,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   log.info({ url, dataDir: config.dataDir }, "Confer is listening");
+  const metricsPort = await ops.listen();
   services.meetings.startReconciling();
   await services.minutes.start();
 
@@ -157,6 +162,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     url,
     port,
     services,
+    metricsPort,
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -166,6 +172,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await collab.close();
         server.closeAllConnections();
         await stopped;
+        await ops.close();
         await storage.close();
         mailer?.close();
         await db.destroy();

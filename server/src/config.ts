@@ -34,6 +34,12 @@ const minutesEnv = {
   MINUTES_RETRY_MS: z.coerce.number().int().min(1).default(5000),
 };
 
+/** Metrics settings (README.md: Running several processes). */
+const metricsEnv = {
+  METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)")),
+  METRICS_PORT: optional(z.coerce.number().int().min(0).max(65535)),
+};
+
 /** How recordings become minutes; unset engines fall back to the offline ones. */
 export interface MinutesSettings {
   /** Where Track Egress writes recordings (a directory the egress service shares). */
@@ -92,7 +98,61 @@ const Env = z.object({
   SIGNUPS_PER_HOUR: z.coerce.number().int().positive().default(30),
   ...livekitEnv,
   ...minutesEnv,
+  ...metricsEnv,
 });
+
+/** One line on each setting, for `settings` (README.md has the longer story). */
+const DESCRIPTIONS: Record<string, string> = {
+  PORT: "Port of the web app, REST API and sync endpoint (default 3000).",
+  HOST: "Address to listen on (default 0.0.0.0).",
+  DATA_DIR: "Directory of the SQLite database and recordings (default ./data).",
+  PUBLIC_URL: "The address people open (https://docs.example.com): the only Origin accepted, and the base of links in emails.",
+  LOG_LEVEL: "fatal, error, warn, info (default), debug, trace or silent.",
+  MAX_MESSAGE_BYTES: "Largest sync message accepted from a client, in bytes (default 4 MiB).",
+  TRUST_PROXY: "Proxies believed about the client's address and scheme: false (default), a hop count, or addresses/subnets.",
+  UNLOAD_AFTER_MS: "How long a document nobody has open stays in memory (default 30000).",
+  COMPACT_AFTER_UPDATES: "Fold a document's update log into a snapshot after this many entries (default 1000).",
+  SESSION_DAYS: "Days a sign-in lasts (default 30).",
+  DURABILITY: "What an acknowledged edit survives: process (a crash, default) or disk (also a power loss).",
+  STORAGE_BUSY_TIMEOUT_MS: "How long edits wait while another program holds the database's write lock (default 5000).",
+  SMTP_URL: "Outgoing mail server (smtp://user:password@host:587); needs PUBLIC_URL.",
+  MAIL_FROM: "Sender of Confer's emails (default Confer <confer@PUBLIC_URL's host>).",
+  SIGNUPS_PER_HOUR: "New accounts one client address may start per hour (default 30).",
+  LIVEKIT_URL: "LiveKit server browsers connect to (wss://…); meetings are off until it, the key and the secret are set.",
+  LIVEKIT_API_KEY: "LiveKit API key.",
+  LIVEKIT_API_SECRET: "LiveKit API secret (also verifies LiveKit's webhooks).",
+  LIVEKIT_API_URL: "Where the server calls LiveKit's API, when it differs from LIVEKIT_URL (an internal address).",
+  RECORDINGS_DIR: "Where Track Egress writes recordings; a directory Egress and Confer share (default DATA_DIR/recordings).",
+  TRANSCRIBE_URL: "OpenAI-compatible transcription endpoint; unset: the offline engine.",
+  TRANSCRIBE_API_KEY: "API key of TRANSCRIBE_URL.",
+  TRANSCRIBE_MODEL: "Transcription model (default whisper-1).",
+  LLM_URL: "OpenAI-compatible chat endpoint that writes the minutes' summary; unset: offline rules.",
+  LLM_API_KEY: "API key of LLM_URL.",
+  LLM_MODEL: "Chat model (default gpt-4o-mini).",
+  MINUTES_WORKERS: "Minutes jobs run at once (default half the cores, at least 1).",
+  MINUTES_MAX_ATTEMPTS: "Attempts of a minutes job before it fails for good (default 4).",
+  MINUTES_RETRY_MS: "First wait before a failed minutes job is retried, doubled each time (default 5000).",
+  METRICS_TOKEN: "Bearer token that /metrics requires; without it (and without METRICS_PORT) /metrics is off.",
+  METRICS_PORT: "Serve /metrics on this separate port too (on HOST), for a private scrape network.",
+  // Described here so that they are listed with words as soon as the schema reads them.
+  DATABASE_URL: "postgres://… to store everything in PostgreSQL instead of SQLite under DATA_DIR.",
+  REDIS_URL: "redis://… to let several processes serve the same documents (fan-out through Redis).",
+};
+
+/** A setting the server reads from its environment. */
+export interface Setting {
+  name: string;
+  description: string;
+}
+
+/**
+ * Every environment variable the server reads, with one line on each: derived from the schema, so a
+ * setting added there is listed here (deploy/ examples are checked against this list).
+ */
+export const settings: readonly Setting[] = Object.entries(Env.shape).map(([name, schema]) => ({
+  name,
+  description: (schema as z.ZodTypeAny).description ?? DESCRIPTIONS[name] ?? "",
+}));
 
 /** Resolved server settings. */
 export interface Config {
@@ -123,6 +183,8 @@ export interface Config {
   /** LiveKit for meetings; meetings are off until url, apiKey and apiSecret are all set. */
   livekit: LiveKitSettings;
   minutes: MinutesSettings;
+  /** Who may read /metrics: a bearer token on the main port, and/or a separate port. Off when neither is set. */
+  metrics: { token: string | undefined; port: number | undefined };
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -164,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.MINUTES_MAX_ATTEMPTS,
       retryMs: e.MINUTES_RETRY_MS,
     },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     clientDist: undefined,
   };
 }

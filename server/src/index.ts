@@ -1,3 +1,3 @@
 export { startServer, type ConferServer } from "./app.ts";
-export { loadConfig, type Config } from "./config.ts";
+export { loadConfig, settings, type Config, type Setting } from "./config.ts";
 export { createLogger } from "./logger.ts";

@@ -15,6 +15,7 @@ import type { AuthLimits } from "./accounts/limits.ts";
 import type { OrgInviteStore } from "./store/orgInvites.ts";
 import type { MeetingService } from "./meetings/MeetingService.ts";
 import type { MinutesService } from "./minutes/MinutesService.ts";
+import type { HealthChecks } from "./http/health.ts";
 
 /** Everything a route or the sync server needs, built once in `createServer`. */
 export interface Services {
@@ -36,4 +37,6 @@ export interface Services {
   limits: AuthLimits;
   meetings: MeetingService;
   minutes: MinutesService;
+  /** What /healthz checks: register a dependency with `health.register(name, check, opts)`. */
+  health: HealthChecks;
 }

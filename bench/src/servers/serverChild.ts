@@ -1,7 +1,9 @@
 // A sync server under test, alone in its own process so its memory and CPU are its own.
 // Usage (via Child.start): serverChild.ts <kind>; env BENCH_DATA_DIR, BENCH_UNLOAD_AFTER_MS,
 // BENCH_DURABILITY (Confer's DURABILITY); kind confer-pg: BENCH_PG_URL (a PostgreSQL server's
-// maintenance database; a fresh database is made for the run and dropped at close).
+// maintenance database; a fresh database is made for the run and dropped at close). For several
+// processes, BENCH_DATABASE_URL and BENCH_REDIS_URL (Confer's DATABASE_URL / REDIS_URL; Hocuspocus:
+// its Redis extension, keys under BENCH_REDIS_PREFIX).
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -44,7 +46,8 @@ async function startConfer(): Promise<Started> {
     UNLOAD_AFTER_MS: process.env.BENCH_UNLOAD_AFTER_MS ?? "30000",
     DURABILITY: process.env.BENCH_DURABILITY ?? "process",
     // Meetings (the meetings benchmark points these at a LiveKit double).
-    ...Object.fromEntries(["LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"].flatMap((k) => (process.env[`BENCH_${k}`] ? [[k, process.env[`BENCH_${k}`]!]] : []))),
+    // Several processes on one PostgreSQL and Redis (the multi-process benchmark).
+    ...Object.fromEntries(["LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "DATABASE_URL", "REDIS_URL"].flatMap((k) => (process.env[`BENCH_${k}`] ? [[k, process.env[`BENCH_${k}`]!]] : []))),
   });
   const server = await startServer({ ...config, clientDist: undefined }, createLogger("silent"));
   const { storage, collab } = server.services;
@@ -198,7 +201,23 @@ async function startRelay(): Promise<Started> {
 
 async function startHocuspocus(): Promise<Started> {
   const { Server } = await import("@hocuspocus/server");
-  const server = new Server({ port: 0, address: "127.0.0.1", quiet: true, stopOnSignals: false });
+  const extensions = [];
+  const redisUrl = process.env.BENCH_REDIS_URL;
+  if (redisUrl) {
+    // Several processes on one Redis, as Hocuspocus scales out: @hocuspocus/extension-redis.
+    const { Redis } = await import("@hocuspocus/extension-redis");
+    const url = new URL(redisUrl);
+    extensions.push(
+      new Redis({
+        host: url.hostname,
+        port: Number(url.port || 6379),
+        // No `db` option: ioredis's ready check on the duplicated subscriber connection then fails
+        // ("Connection in subscriber mode"); the key prefix keeps runs apart instead.
+        prefix: process.env.BENCH_REDIS_PREFIX ?? "hocuspocus",
+      }),
+    );
+  }
+  const server = new Server({ port: 0, address: "127.0.0.1", quiet: true, stopOnSignals: false, extensions });
   await server.listen();
   return {
     port: server.address.port,

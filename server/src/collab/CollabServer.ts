@@ -73,6 +73,11 @@ export class CollabServer {
     return this.registry.size;
   }
 
+  /** Open sync connections (WebSockets), admitted or still opening their document. */
+  get connections(): number {
+    return this.wss.clients.size;
+  }
+
   /** Whether a document is held in memory right now. */
   isLoaded(docId: string): boolean {
     return this.registry.get(docId) !== undefined;

@@ -30,6 +30,14 @@ export interface StorageStats {
   busyRetries: number;
 }
 
+/** One group commit, as `DocumentStorage.onCommit` reports it. */
+export interface CommitInfo {
+  /** How long the commit took. */
+  ms: number;
+  /** Document updates it appended to the log. */
+  updates: number;
+}
+
 /**
  * Durable Yjs state of documents, as the sync server needs it: an append-only update log per
  * document plus a snapshot that compaction folds the log into. The server treats the state as
@@ -40,6 +48,8 @@ export interface StorageStats {
  */
 export interface DocumentStorage {
   readonly stats: StorageStats;
+  /** Called after every group commit with its duration and the updates it appended (metrics). */
+  onCommit: ((commit: CommitInfo) => void) | undefined;
   /** The snapshot and the log entries after it, read as of one moment. */
   load(docId: string): Promise<StoredState>;
   /**

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { isBusyError, now } from "./db.ts";
-import type { DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
+import type { CommitInfo, DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
 
 /** A write to make, in the order requested. */
 type JobSpec =
@@ -58,6 +58,7 @@ order by k, id`;
  */
 export class PgDocumentStorage implements DocumentStorage {
   readonly stats: StorageStats = { commits: 0, commitMs: 0, commitMaxMs: 0, flushes: 0, flushMaxMs: 0, checkpoints: 0, busyRetries: 0 };
+  onCommit: ((commit: CommitInfo) => void) | undefined;
   private pending: Job[] = [];
   private scheduled = false;
   private committing: Promise<void> | undefined;
@@ -155,6 +156,7 @@ export class PgDocumentStorage implements DocumentStorage {
     this.stats.commits++;
     this.stats.commitMs += ms;
     this.stats.commitMaxMs = Math.max(this.stats.commitMaxMs, ms);
+    this.onCommit?.({ ms, updates: jobs.reduce((n, j) => n + (j.kind === "append" ? j.updates.length : 0), 0) });
     this.busySince = undefined;
     this.retryDelay = FIRST_RETRY_MS;
     jobs.forEach((j, i) => j.resolve(results[i]!));

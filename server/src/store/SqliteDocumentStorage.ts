@@ -3,7 +3,7 @@ import type SQLite from "better-sqlite3";
 import type { DB } from "./db.ts";
 import { isBusyError, JOURNAL_SIZE_LIMIT, now } from "./db.ts";
 import { WalKeeper } from "./WalKeeper.ts";
-import type { DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
+import type { CommitInfo, DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
 
 /** A write to make, in the order requested. */
 type JobSpec =
@@ -37,6 +37,7 @@ const VACUUM_PAGES = 512;
  */
 export class SqliteDocumentStorage implements DocumentStorage {
   readonly stats: StorageStats = { commits: 0, commitMs: 0, commitMaxMs: 0, flushes: 0, flushMaxMs: 0, checkpoints: 0, busyRetries: 0 };
+  onCommit: ((commit: CommitInfo) => void) | undefined;
   private pending: Job[] = [];
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -217,6 +218,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     this.stats.commits++;
     this.stats.commitMs += ms;
     this.stats.commitMaxMs = Math.max(this.stats.commitMaxMs, ms);
+    this.onCommit?.({ ms, updates: jobs.reduce((n, j) => n + (j.kind === "append" ? j.updates.length : 0), 0) });
     this.busySince = undefined;
     this.retryDelay = FIRST_RETRY_MS;
     this.commitsSinceCheckpoint++;
