@@ -2,10 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrations } from "./migrations.ts";
-import { openDatabase } from "./db.ts";
+import { openDatabase, openPostgres } from "./db.ts";
+import { dropDatabase, freshDatabase, onPostgres } from "../../tests/testDatabase.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -64,6 +65,62 @@ describe("migration 0003_accounts", () => {
       expect(() => org.run("o4", "acme.io")).toThrow(/UNIQUE/);
     } finally {
       await db.destroy();
+    }
+  });
+});
+
+// Needs PostgreSQL: runs in `pnpm test:unit:pg` (TEST_DATABASE=postgres).
+describe.runIf(onPostgres)("the same migrations on PostgreSQL", () => {
+  it("make the same tables, columns, nullability, unique indexes and foreign keys as on SQLite", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-schema-"));
+    dirs.push(dir);
+    const lite = await openDatabase(dir);
+    const pgUrl = await freshDatabase();
+    const pgDb = await openPostgres(pgUrl);
+    try {
+      const liteSchema: Record<string, string[]> = {};
+      const tables = lite.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
+      for (const t of tables) {
+        const cols = lite.sqlite.prepare(`select name, "notnull" as nn, pk from pragma_table_info(?)`).all(t) as { name: string; nn: number; pk: number }[];
+        const uniques = (lite.sqlite.prepare(`select name, origin from pragma_index_list(?) where "unique" = 1`).all(t) as { name: string; origin: string }[]).map(
+          (i) => `unique(${(lite.sqlite.prepare("select name from pragma_index_info(?) order by seqno").pluck().all(i.name) as string[]).join(",")})`,
+        );
+        const fks = (lite.sqlite.prepare(`select "from" as c, "table" as t, on_delete as d from pragma_foreign_key_list(?)`).all(t) as { c: string; t: string; d: string }[]).map(
+          (f) => `fk(${f.c}->${f.t} ${f.d.toLowerCase()})`,
+        );
+        liteSchema[t] = [...cols.map((c) => `${c.name}${c.nn || c.pk ? " not null" : ""}`), ...uniques, ...fks].sort();
+      }
+      const pgSchema: Record<string, string[]> = {};
+      const pgCols = await sql<{ t: string; c: string; nullable: string }>`
+        select table_name as t, column_name as c, is_nullable as nullable from information_schema.columns where table_schema = 'public'`.execute(pgDb.db);
+      for (const r of pgCols.rows) (pgSchema[r.t] ??= []).push(`${r.c}${r.nullable === "NO" ? " not null" : ""}`);
+      const pgUniques = await sql<{ t: string; cols: string }>`
+        select ct.relname as t, string_agg(a.attname, ',' order by k.ord) as cols
+        from pg_index i join pg_class ct on ct.oid = i.indrelid join pg_namespace n on n.oid = ct.relnamespace
+        cross join lateral unnest(i.indkey) with ordinality as k(attnum, ord)
+        join pg_attribute a on a.attrelid = ct.oid and a.attnum = k.attnum
+        where n.nspname = 'public' and i.indisunique and not i.indisprimary
+        group by i.indexrelid, ct.relname`.execute(pgDb.db);
+      for (const r of pgUniques.rows) pgSchema[r.t]!.push(`unique(${r.cols})`);
+      const pgFks = await sql<{ t: string; c: string; rt: string; d: string }>`
+        select tc.table_name as t, kcu.column_name as c, ccu.table_name as rt, rc.delete_rule as d
+        from information_schema.table_constraints tc
+        join information_schema.key_column_usage kcu on kcu.constraint_name = tc.constraint_name
+        join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name
+        join information_schema.referential_constraints rc on rc.constraint_name = tc.constraint_name
+        where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = 'public'`.execute(pgDb.db);
+      for (const r of pgFks.rows) pgSchema[r.t]!.push(`fk(${r.c}->${r.rt} ${r.d.toLowerCase()})`);
+      for (const t of Object.keys(pgSchema)) pgSchema[t]!.sort();
+      // SQLite lists a (non-integer) primary key as a unique index too (sqlite_autoindex); PostgreSQL does not.
+      for (const t of Object.keys(liteSchema)) {
+        const pk = lite.sqlite.prepare(`select name from pragma_table_info(?) where pk > 0 order by pk`).pluck().all(t) as string[];
+        if (pk.length > 0) liteSchema[t] = liteSchema[t]!.filter((x) => x !== `unique(${pk.join(",")})`);
+      }
+      expect(pgSchema).toEqual(liteSchema);
+    } finally {
+      await lite.db.destroy();
+      await pgDb.db.destroy();
+      await dropDatabase(pgUrl);
     }
   });
 });
