@@ -49,6 +49,12 @@ export interface MinutesSettings {
   retryMs: number;
 }
 
+/** Several processes through Redis (README.md: Running several processes). */
+const redisEnv = {
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\/\S+$/, "must look like redis://host:6379 or rediss://user:password@host:6380/0")),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "letters, digits and _ : . - only").default("confer:"),
+};
+
 /** Where and how the server reaches LiveKit; any field may be missing. */
 export interface LiveKitSettings {
   /** What browsers connect to (LIVEKIT_URL). */
@@ -90,6 +96,7 @@ const Env = z.object({
   SIGNUPS_PER_HOUR: z.coerce.number().int().positive().default(30),
   ...livekitEnv,
   ...minutesEnv,
+  ...redisEnv,
 });
 
 /** Resolved server settings. */
@@ -119,6 +126,8 @@ export interface Config {
   /** LiveKit for meetings; meetings are off until url, apiKey and apiSecret are all set. */
   livekit: LiveKitSettings;
   minutes: MinutesSettings;
+  /** Redis for several processes serving the same documents; unset: one process, no Redis. */
+  redis: { url: string; prefix: string } | undefined;
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -159,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.MINUTES_MAX_ATTEMPTS,
       retryMs: e.MINUTES_RETRY_MS,
     },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
     clientDist: undefined,
   };
 }

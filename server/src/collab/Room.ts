@@ -3,14 +3,20 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import { META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY, type CloseEvent } from "@confer/shared";
 import type { Logger } from "../logger.ts";
 import { AwarenessGuard, MAX_AWARENESS_STATE_BYTES } from "./AwarenessGuard.ts";
+import type { Cluster, ClusterRoom, RoomLink } from "./cluster.ts";
 import { Connection } from "./Connection.ts";
 import { RoomLog, type LoggedUpdate, type RoomStorage } from "./RoomLog.ts";
 import { RoomSync } from "./RoomSync.ts";
 import { StateCache } from "./StateCache.ts";
+import { MISSING_DEPENDENCIES, validateUpdate } from "./validateUpdate.ts";
 import { ProtocolError, readAwarenessUpdate, writeAwareness, writeAwarenessUpdate, writeSync, SyncType } from "./protocol.ts";
 
 /** Marks the transaction that loads stored state, which must not be written back. */
 const LOAD_ORIGIN = Symbol("load");
+/** Marks updates another process stored (or read back from storage): broadcast, never stored again. */
+const REMOTE_ORIGIN = Symbol("remote");
+/** Wait before retrying a repair whose storage read failed. */
+const REPAIR_RETRY_MS = 1000;
 /** Marks changes the server makes itself (the schema version stamp). */
 const SERVER_ORIGIN = Symbol("server");
 /** How a failed room closes its connections: not final, the clients reconnect and resync. */
@@ -48,6 +54,8 @@ export interface RoomOptions {
   host: RoomHost;
   compactAfterUpdates: number;
   unloadAfterMs: number;
+  /** Other processes serving the same documents (REDIS_URL); absent on a single process. */
+  cluster?: Cluster;
 }
 
 /** Counts a room exposes for health checks and tests. */
@@ -72,7 +80,7 @@ export interface RoomStats {
  * log. Timers, flushes and compactions act only while the room is still its document's room, and a
  * failed room is torn down whole before another room of the document may load.
  */
-export class Room {
+export class Room implements ClusterRoom {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
@@ -94,6 +102,11 @@ export class Room {
   private settleReady!: (ok: boolean) => void;
   private settleGone!: () => void;
   private tornDown = false;
+  /** This room's link to the other processes (cluster only). */
+  private link: RoomLink | undefined;
+  /** A repair is running; `repairAgain` asks for one more after it (coalesced). */
+  private repairing = false;
+  private repairAgain = false;
 
   constructor(private readonly opts: RoomOptions) {
     this.docId = opts.docId;
@@ -109,6 +122,7 @@ export class Room {
       stored: (batch) => this.broadcast(batch),
       snapshot: () => this.cache.fullState(this.log.appliedVersion),
       failed: (err) => this.fail(err),
+      ...(opts.cluster ? { exclusive: (fold: () => Promise<void>) => this.link!.exclusive(fold), catchUp: () => this.catchUp() } : {}),
     });
     this.sync = new RoomSync(this.doc, this.log, this.cache, this.logger);
   }
@@ -129,6 +143,12 @@ export class Room {
   /** Loads the stored state. The registry starts it only once the previous room of the document is gone. */
   async load(): Promise<void> {
     try {
+      if (this.opts.cluster) {
+        // Listen first, then read: whatever is published after the read is heard.
+        this.link = this.opts.cluster.link(this);
+        await this.link.ready;
+        if (this.current !== "loading") return;
+      }
       const stored = await this.opts.storage.load(this.docId);
       if (this.current !== "loading") return;
       const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
@@ -138,11 +158,14 @@ export class Room {
       }, LOAD_ORIGIN);
       this.log.loaded(stored);
       this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-        if (origin !== LOAD_ORIGIN) this.log.record(update, origin);
+        if (origin === LOAD_ORIGIN) return;
+        if (origin === REMOTE_ORIGIN) this.remoteApplied(update);
+        else this.log.record(update, origin);
       });
-      this.awareness.on("update", (changes: AwarenessChanges) => this.onAwarenessUpdate(changes));
+      this.awareness.on("update", (changes: AwarenessChanges, origin: unknown) => this.onAwarenessUpdate(changes, origin));
       this.stampSchemaVersion();
       this.transition("live");
+      this.link?.live();
       // A long log left by a crash is folded soon, but not ahead of the first client's sync reply.
       if (this.log.length >= this.opts.compactAfterUpdates) {
         this.compactTimer = setTimeout(() => this.opts.host.isCurrent(this) && this.log.compactSoon(), 1000).unref();
@@ -234,13 +257,89 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessUpdate(allowed), conn);
   }
 
-  private onAwarenessUpdate({ added, updated, removed }: AwarenessChanges): void {
+  private onAwarenessUpdate({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
     const states = this.awareness.getStates();
     for (const id of added.concat(updated)) this.guard.held(id, Buffer.byteLength(JSON.stringify(states.get(id) ?? null)));
     for (const id of removed) this.guard.held(id, 0);
     if (this.current !== "live" && this.current !== "unloading") return;
     const changed = added.concat(updated, removed);
-    const message = writeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    const message = writeAwareness(update);
+    for (const conn of this.connections) conn.send(message);
+    if (origin !== REMOTE_ORIGIN) this.link?.publishAwareness(update);
+  }
+
+  /** Cluster: updates another process stored and published. Refused (and repaired from storage) if they build on what this room lacks. */
+  applyRemote(updates: Uint8Array[]): void {
+    if (this.current !== "live" && this.current !== "unloading") return;
+    for (const update of updates) {
+      const problem = validateUpdate(update, (client) => Y.getState(this.doc.store, client));
+      if (problem === MISSING_DEPENDENCIES) {
+        // An earlier message was missed: storage has it (everything published was stored first).
+        this.repair();
+        return;
+      }
+      if (problem) {
+        this.logger.error({ problem }, "invalid update from another process; repairing from storage");
+        this.repair();
+        return;
+      }
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    }
+  }
+
+  /** Cluster: presence of people on other processes, checked and stamped there. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.current !== "live" && this.current !== "unloading") return;
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+    } catch (err) {
+      this.logger.warn({ err }, "invalid awareness from another process");
+    }
+  }
+
+  /**
+   * Cluster: messages may have been missed (Redis restarted, a gap in a publisher's sequence, a
+   * process died): re-reads the stored log and applies it. Yjs ignores what the room already has;
+   * what it lacked reaches this process's clients. Coalesced: one read at a time, one more queued.
+   */
+  repair(): void {
+    if (this.current !== "live" && this.current !== "unloading") return;
+    if (this.repairing) {
+      this.repairAgain = true;
+      return;
+    }
+    this.repairing = true;
+    void (async () => {
+      try {
+        do {
+          this.repairAgain = false;
+          await this.catchUp();
+        } while (this.repairAgain && (this.current === "live" || this.current === "unloading"));
+      } catch (err) {
+        this.logger.warn({ err }, "repair from storage failed; retrying");
+        setTimeout(() => this.opts.host.isCurrent(this) && this.repair(), REPAIR_RETRY_MS).unref();
+      } finally {
+        this.repairing = false;
+      }
+    })();
+  }
+
+  /** Reads the stored state and applies it as remote (never stored again); resolves with the last log id read. */
+  private async catchUp(): Promise<number> {
+    const stored = await this.opts.storage.load(this.docId);
+    if (this.current !== "live" && this.current !== "unloading") return 0;
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
+    Y.transact(this.doc, () => {
+      for (const part of parts) Y.applyUpdate(this.doc, part, REMOTE_ORIGIN);
+    }, REMOTE_ORIGIN);
+    return stored.lastId;
+  }
+
+  /** A remote update changed the document: cached sync answers are stale; local clients get it at once (it is stored). */
+  private remoteApplied(update: Uint8Array): void {
+    this.cache.clear();
+    const message = writeSync(SyncType.Update, update);
     for (const conn of this.connections) conn.send(message);
   }
 
@@ -250,6 +349,7 @@ export class Room {
       const message = writeSync(SyncType.Update, update);
       for (const conn of this.connections) if (conn !== origin) conn.send(message);
     }
+    this.link?.publishUpdates(batch.map((b) => b.update));
   }
 
   private scheduleUnload(): void {
@@ -326,6 +426,7 @@ export class Room {
   private teardown(): void {
     if (this.tornDown) return;
     this.tornDown = true;
+    this.link?.close();
     if (this.current !== "gone") this.transition("gone");
     this.clearTimers();
     void this.log.stop();
