@@ -13,7 +13,7 @@ export const freshPrefix = () => `confer-test-${randomBytes(5).toString("hex")}:
 export async function startCluster(n: number, env: Record<string, string> = {}) {
   const dataDir = tempDir("confer-cluster-");
   const settings = { REDIS_URL, REDIS_PREFIX: freshPrefix(), ...env };
-  const servers = [];
+  const servers: Awaited<ReturnType<typeof startTestServer>>[] = [];
   for (let i = 0; i < n; i++) servers.push(await startTestServer(settings, dataDir));
   return {
     servers,
