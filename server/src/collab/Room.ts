@@ -292,10 +292,23 @@ export class Room implements ClusterRoom {
   applyRemoteAwareness(update: Uint8Array): void {
     if (this.current !== "live" && this.current !== "unloading") return;
     try {
+      for (const e of readAwarenessUpdate(update).entries) {
+        const user = e.state?.user as { id?: unknown } | undefined;
+        if (e.state === null) this.guard.remoteGone(e.clientId);
+        else if (typeof user?.id === "string") this.guard.remote(e.clientId, user.id);
+      }
       awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
     } catch (err) {
       this.logger.warn({ err }, "invalid awareness from another process");
     }
+  }
+
+  /** Cluster: a process died; the presence it relayed goes, except ids a connection here uses now. */
+  dropRemoteAwareness(clientIds: number[]): void {
+    if (this.current !== "live" && this.current !== "unloading") return;
+    const gone = clientIds.filter((id) => !this.guard.isLocal(id) && this.awareness.getStates().has(id));
+    for (const id of gone) this.guard.remoteGone(id);
+    if (gone.length) awarenessProtocol.removeAwarenessStates(this.awareness, gone, REMOTE_ORIGIN);
   }
 
   /**

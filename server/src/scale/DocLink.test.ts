@@ -12,7 +12,7 @@ function setup() {
     exclusive: async () => false,
     unlink: () => undefined,
   };
-  const room = { docId: "d", applied: [] as Uint8Array[][], repairs: 0, applyRemote(u: Uint8Array[]) { this.applied.push(u); }, applyRemoteAwareness() {}, repair() { this.repairs++; } };
+  const room = { docId: "d", applied: [] as Uint8Array[][], repairs: 0, applyRemote(u: Uint8Array[]) { this.applied.push(u); }, dropped: [] as number[], applyRemoteAwareness() {}, dropRemoteAwareness(ids: number[]) { this.dropped.push(...ids); }, repair() { this.repairs++; } };
   const link = new DocLink(hub, room as ClusterRoom, "c", 1);
   return { link, room, sent, fail: (on: boolean) => (failing = on) };
 }
@@ -68,6 +68,26 @@ describe("DocLink", () => {
     expect(room.repairs).toBe(0);
     link.processGone("p");
     expect(room.repairs).toBe(1);
+  });
+
+  it("drops the presence a gone process relayed, and only that", async () => {
+    const awareness = await import("y-protocols/awareness");
+    const Y = await import("yjs");
+    const presenceOf = (clientID: number) => {
+      const doc = new Y.Doc();
+      doc.clientID = clientID;
+      const a = new awareness.Awareness(doc);
+      a.setLocalState({ user: { id: "u" } });
+      const update = awareness.encodeAwarenessUpdate(a, [clientID]);
+      a.destroy();
+      return update;
+    };
+    const { link, room } = setup();
+    link.live();
+    link.receive({ type: "awareness", process: "p", incarnation: 1, update: presenceOf(11) }, 10);
+    link.receive({ type: "awareness", process: "q", incarnation: 1, update: presenceOf(12) }, 10);
+    link.processGone("p");
+    expect(room.dropped).toEqual([11]);
   });
 
   it("ignores its own messages", () => {

@@ -1,10 +1,13 @@
 import type { ClusterRoom, RoomLink } from "../collab/cluster.ts";
+import { readAwarenessUpdate } from "../collab/protocol.ts";
 import { writeDocMessage, type DocMessage } from "./messages.ts";
 
 /** Bytes of messages held for a room while it loads; past this they are dropped and the room repairs from storage once loaded. */
 export const MAX_HELD_BYTES = 8 * 1024 * 1024;
 /** Publishers (rooms of other processes) whose sequence a room follows; the oldest is forgotten past this. */
 const MAX_TRACKED_PUBLISHERS = 1024;
+/** Presence ids whose process is remembered (to drop them if it dies); the oldest is forgotten past this. */
+const MAX_TRACKED_PRESENCE = 4096;
 
 /** What a link needs of the process-wide Redis connection. */
 export interface LinkHub {
@@ -33,6 +36,8 @@ export class DocLink implements RoomLink {
   private repairWhenLive = false;
   /** Last seq seen per publisher (`process/incarnation`). */
   private readonly seen = new Map<string, number>();
+  /** Which process relayed each presence id held now. */
+  private readonly presence = new Map<number, string>();
   private closed = false;
 
   constructor(
@@ -75,6 +80,7 @@ export class DocLink implements RoomLink {
     const key = `${msg.process}/${msg.incarnation}`;
     switch (msg.type) {
       case "awareness":
+        this.trackPresence(msg.update, msg.process);
         this.room.applyRemoteAwareness(msg.update);
         return;
       case "update": {
@@ -94,6 +100,18 @@ export class DocLink implements RoomLink {
     }
   }
 
+  private trackPresence(update: Uint8Array, process: string): void {
+    try {
+      for (const e of readAwarenessUpdate(update).entries) {
+        this.presence.delete(e.clientId);
+        if (e.state !== null) this.presence.set(e.clientId, process);
+      }
+    } catch {
+      return; // the room refuses it too
+    }
+    while (this.presence.size > MAX_TRACKED_PRESENCE) this.presence.delete(this.presence.keys().next().value!);
+  }
+
   private track(key: string, seq: number): void {
     this.seen.delete(key);
     this.seen.set(key, seq);
@@ -110,6 +128,9 @@ export class DocLink implements RoomLink {
 
   /** A process stopped announcing itself: what it stored and did not publish is in storage. */
   processGone(process: string): void {
+    const ids = [...this.presence].filter(([, p]) => p === process).map(([id]) => id);
+    for (const id of ids) this.presence.delete(id);
+    if (ids.length) this.room.dropRemoteAwareness(ids);
     let had = false;
     for (const key of [...this.seen.keys()]) {
       if (key.startsWith(`${process}/`)) {
