@@ -2,13 +2,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CloseCodes } from "@confer/shared";
 import { api, connect, createDoc, signup, synced, waitFor } from "./helpers.ts";
 import { inviteGuest } from "./minutesHelpers.ts";
+import { awarenessFrame, RawClient } from "./rawClient.ts";
 import { startCluster } from "./clusterHelpers.ts";
 
 type Cluster = Awaited<ReturnType<typeof startCluster>>;
 let cluster: Cluster | undefined;
 const clients: { destroy(): void }[] = [];
+const cleanupsRaw: RawClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
+  for (const r of cleanupsRaw.splice(0)) r.socket.destroy();
   await cluster?.close();
   cluster = undefined;
 });
@@ -43,6 +46,31 @@ describe("several processes on one Redis (in-process servers on one data directo
     expect(seenOnA()?.user?.id).toBe(alice.id);
     onC.destroy();
     await waitFor(() => !seenOnA(), "C's presence removed on A", 2000);
+  });
+
+  it("nobody on one process can take over the presence of someone on another", async () => {
+    cluster = await startCluster(2);
+    const [a, b] = cluster.servers;
+    const alice = await signup(a!.url);
+    const docId = await createDoc(a!.url, alice);
+    const mallory = await inviteGuest(a!.url, docId, alice, { name: "Mallory", company: "Evil" });
+    const onB = client(b!.url, docId, alice.cookie);
+    await synced(onB.provider);
+    onB.provider.awareness.setLocalStateField("cursor", { at: 1 });
+    const watcher = client(a!.url, docId, alice.cookie);
+    await synced(watcher.provider);
+    const victim = onB.doc.clientID;
+    const stateOnA = () => (watcher.provider.awareness.getStates() as Map<number, { user?: { id: string }; cursor?: { at: number } }>).get(victim);
+    await waitFor(() => stateOnA()?.cursor, "alice's presence on A", 2000);
+    const raw = await RawClient.open(a!.url, `/collab/${docId}`, { cookie: mallory.cookie });
+    cleanupsRaw.push(raw);
+    expect(raw.status).toBe(101);
+    raw.send(awarenessFrame([{ clientId: victim, clock: 1000, state: { cursor: { at: 99 } } }]));
+    // Control: mallory's own id goes through, so the takeover attempt was handled before it.
+    raw.send(awarenessFrame([{ clientId: 424242, clock: 1, state: { cursor: { at: 7 } } }]));
+    await waitFor(() => watcher.provider.awareness.getStates().has(424242), "mallory's own presence", 2000);
+    expect(stateOnA()?.user?.id).toBe(alice.id);
+    expect(stateOnA()?.cursor?.at).toBe(1);
   });
 
   it("compaction on several processes at once never drops another process's entries", async () => {

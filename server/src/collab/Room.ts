@@ -303,6 +303,13 @@ export class Room implements ClusterRoom {
     }
   }
 
+  /** Cluster: the presence of this process's connections. */
+  localAwareness(): Uint8Array | null {
+    if (this.current !== "live") return null;
+    const ids = [...this.awareness.getStates().keys()].filter((id) => this.guard.isLocal(id));
+    return ids.length ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
   /** Cluster: a process died; the presence it relayed goes, except ids a connection here uses now. */
   dropRemoteAwareness(clientIds: number[]): void {
     if (this.current !== "live" && this.current !== "unloading") return;

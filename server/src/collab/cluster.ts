@@ -21,6 +21,8 @@ export interface ClusterRoom {
   applyRemote(updates: Uint8Array[]): void;
   /** Presence of people connected to another process (already stamped and checked there). */
   applyRemoteAwareness(update: Uint8Array): void;
+  /** Presence of the people connected to this process, to answer a room that just loaded elsewhere; null if none. */
+  localAwareness(): Uint8Array | null;
   /** A process died: the presence of the people it served goes (unless they are connected here now). */
   dropRemoteAwareness(clientIds: number[]): void;
   /** Messages may have been missed: re-read the stored log and apply what is missing. */

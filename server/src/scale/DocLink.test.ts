@@ -12,7 +12,7 @@ function setup() {
     exclusive: async () => false,
     unlink: () => undefined,
   };
-  const room = { docId: "d", applied: [] as Uint8Array[][], repairs: 0, applyRemote(u: Uint8Array[]) { this.applied.push(u); }, dropped: [] as number[], applyRemoteAwareness() {}, dropRemoteAwareness(ids: number[]) { this.dropped.push(...ids); }, repair() { this.repairs++; } };
+  const room = { docId: "d", applied: [] as Uint8Array[][], repairs: 0, applyRemote(u: Uint8Array[]) { this.applied.push(u); }, dropped: [] as number[], applyRemoteAwareness() {}, dropRemoteAwareness(ids: number[]) { this.dropped.push(...ids); }, localAwareness: () => null, repair() { this.repairs++; } };
   const link = new DocLink(hub, room as ClusterRoom, "c", 1);
   return { link, room, sent, fail: (on: boolean) => (failing = on) };
 }
@@ -62,7 +62,7 @@ describe("DocLink", () => {
     link.publishUpdates([new Uint8Array([1])]);
     fail(false);
     link.publishUpdates([new Uint8Array([2])]);
-    expect(sent.map((m) => [m.type, "seq" in m ? m.seq : 0])).toEqual([["heads", 1], ["update", 2]]);
+    expect(sent.map((m) => [m.type, "seq" in m ? m.seq : 0])).toEqual([["query", 0], ["heads", 1], ["update", 2]]);
     link.receive(update("p", 1), 10);
     link.processGone("x");
     expect(room.repairs).toBe(0);

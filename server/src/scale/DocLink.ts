@@ -53,6 +53,8 @@ export class DocLink implements RoomLink {
     this.held = null;
     this.heldBytes = 0;
     for (const msg of held) this.handle(msg);
+    // Presence is sent when it changes: ask the others for what they hold now.
+    this.hub.publish(this.channel, writeDocMessage({ type: "query", process: this.hub.id, incarnation: this.incarnation }), () => undefined);
     if (this.repairWhenLive) {
       this.repairWhenLive = false;
       this.room.repair();
@@ -88,6 +90,11 @@ export class DocLink implements RoomLink {
         this.track(key, Math.max(last ?? 0, msg.seq));
         this.room.applyRemote(msg.updates);
         if (last !== undefined && msg.seq > last + 1) this.room.repair();
+        return;
+      }
+      case "query": {
+        const presence = this.room.localAwareness();
+        if (presence) this.publishAwareness(presence);
         return;
       }
       case "heads": {

@@ -7,10 +7,11 @@ import type { ClusterEvent } from "../collab/cluster.ts";
  *   update    = varUint(0) varString(process) varUint(incarnation) varUint(seq) varUint(n) n × varUint8Array(update)
  *   awareness = varUint(1) varString(process) varUint(incarnation) varUint8Array(awareness update)
  *   heads     = varUint(2) varString(process) varUint(incarnation) varUint(seq)
+ *   query     = varUint(3) varString(process) varUint(incarnation)   (a room just loaded: send your presence)
  * A publisher is one room of one process (its incarnation); `seq` counts its update messages from 1,
  * so a receiver sees a gap. `heads` announces the last seq after publishes were dropped.
  */
-export const DocMessageType = { Update: 0, Awareness: 1, Heads: 2 } as const;
+export const DocMessageType = { Update: 0, Awareness: 1, Heads: 2, Query: 3 } as const;
 
 /** Who published a message: a process, and which of its rooms of the document. */
 export interface Publisher {
@@ -22,12 +23,15 @@ export interface Publisher {
 export type DocMessage =
   | ({ type: "update"; seq: number; updates: Uint8Array[] } & Publisher)
   | ({ type: "awareness"; update: Uint8Array } & Publisher)
-  | ({ type: "heads"; seq: number } & Publisher);
+  | ({ type: "heads"; seq: number } & Publisher)
+  | ({ type: "query" } & Publisher);
+
+const TYPE_OF: Record<DocMessage["type"], number> = { update: DocMessageType.Update, awareness: DocMessageType.Awareness, heads: DocMessageType.Heads, query: DocMessageType.Query };
 
 /** Encodes a document-channel message. */
 export function writeDocMessage(msg: DocMessage): Uint8Array {
   const e = encoding.createEncoder();
-  encoding.writeVarUint(e, DocMessageType[msg.type === "update" ? "Update" : msg.type === "awareness" ? "Awareness" : "Heads"]);
+  encoding.writeVarUint(e, TYPE_OF[msg.type]);
   encoding.writeVarString(e, msg.process);
   encoding.writeVarUint(e, msg.incarnation);
   switch (msg.type) {
@@ -41,6 +45,8 @@ export function writeDocMessage(msg: DocMessage): Uint8Array {
       break;
     case "heads":
       encoding.writeVarUint(e, msg.seq);
+      break;
+    case "query":
       break;
   }
   return encoding.toUint8Array(e);
@@ -67,6 +73,9 @@ export function readDocMessage(data: Uint8Array): DocMessage {
       break;
     case DocMessageType.Heads:
       msg = { type: "heads", process, incarnation, seq: decoding.readVarUint(d) };
+      break;
+    case DocMessageType.Query:
+      msg = { type: "query", process, incarnation };
       break;
     default:
       throw new Error(`unknown document message ${type}`);
