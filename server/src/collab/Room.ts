@@ -8,15 +8,11 @@ import { Connection } from "./Connection.ts";
 import { RoomLog, type LoggedUpdate, type RoomStorage } from "./RoomLog.ts";
 import { RoomSync } from "./RoomSync.ts";
 import { StateCache } from "./StateCache.ts";
-import { MISSING_DEPENDENCIES, validateUpdate } from "./validateUpdate.ts";
+import { REMOTE_ORIGIN, RoomReplica } from "./RoomReplica.ts";
 import { ProtocolError, readAwarenessUpdate, writeAwareness, writeAwarenessUpdate, writeSync, SyncType } from "./protocol.ts";
 
 /** Marks the transaction that loads stored state, which must not be written back. */
 const LOAD_ORIGIN = Symbol("load");
-/** Marks updates another process stored (or read back from storage): broadcast, never stored again. */
-const REMOTE_ORIGIN = Symbol("remote");
-/** Wait before retrying a repair whose storage read failed. */
-const REPAIR_RETRY_MS = 1000;
 /** Marks changes the server makes itself (the schema version stamp). */
 const SERVER_ORIGIN = Symbol("server");
 /** How a failed room closes its connections: not final, the clients reconnect and resync. */
@@ -104,9 +100,8 @@ export class Room implements ClusterRoom {
   private tornDown = false;
   /** This room's link to the other processes (cluster only). */
   private link: RoomLink | undefined;
-  /** A repair is running; `repairAgain` asks for one more after it (coalesced). */
-  private repairing = false;
-  private repairAgain = false;
+  /** What other processes stored reaches this room through it (cluster only). */
+  private readonly replica: RoomReplica;
 
   constructor(private readonly opts: RoomOptions) {
     this.docId = opts.docId;
@@ -122,7 +117,21 @@ export class Room implements ClusterRoom {
       stored: (batch) => this.broadcast(batch),
       snapshot: () => this.cache.fullState(this.log.appliedVersion),
       failed: (err) => this.fail(err),
-      ...(opts.cluster ? { exclusive: (fold: () => Promise<void>) => this.link!.exclusive(fold), catchUp: () => this.catchUp() } : {}),
+      ...(opts.cluster ? { exclusive: (fold: () => Promise<void>) => this.link!.exclusive(fold), catchUp: () => this.replica.catchUp() } : {}),
+    });
+    const active = () => this.current === "live" || this.current === "unloading";
+    this.replica = new RoomReplica({
+      docId: opts.docId,
+      doc: this.doc,
+      awareness: this.awareness,
+      guard: this.guard,
+      cache: this.cache,
+      connections: this.connections,
+      storage: opts.storage,
+      logger: this.logger,
+      active,
+      live: () => this.current === "live",
+      isCurrent: () => opts.host.isCurrent(this),
     });
     this.sync = new RoomSync(this.doc, this.log, this.cache, this.logger);
   }
@@ -159,7 +168,7 @@ export class Room implements ClusterRoom {
       this.log.loaded(stored);
       this.doc.on("update", (update: Uint8Array, origin: unknown) => {
         if (origin === LOAD_ORIGIN) return;
-        if (origin === REMOTE_ORIGIN) this.remoteApplied(update);
+        if (origin === REMOTE_ORIGIN) this.replica.remoteApplied(update);
         else this.log.record(update, origin);
       });
       this.awareness.on("update", (changes: AwarenessChanges, origin: unknown) => this.onAwarenessUpdate(changes, origin));
@@ -269,98 +278,25 @@ export class Room implements ClusterRoom {
     if (origin !== REMOTE_ORIGIN) this.link?.publishAwareness(update);
   }
 
-  /** Cluster: updates another process stored and published. Refused (and repaired from storage) if they build on what this room lacks. */
+
   applyRemote(updates: Uint8Array[]): void {
-    if (this.current !== "live" && this.current !== "unloading") return;
-    for (const update of updates) {
-      const problem = validateUpdate(update, (client) => Y.getState(this.doc.store, client));
-      if (problem === MISSING_DEPENDENCIES) {
-        // An earlier message was missed: storage has it (everything published was stored first).
-        this.repair();
-        return;
-      }
-      if (problem) {
-        this.logger.error({ problem }, "invalid update from another process; repairing from storage");
-        this.repair();
-        return;
-      }
-      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
-    }
+    this.replica.applyRemote(updates);
   }
 
-  /** Cluster: presence of people on other processes, checked and stamped there. */
   applyRemoteAwareness(update: Uint8Array): void {
-    if (this.current !== "live" && this.current !== "unloading") return;
-    try {
-      for (const e of readAwarenessUpdate(update).entries) {
-        const user = e.state?.user as { id?: unknown } | undefined;
-        if (e.state === null) this.guard.remoteGone(e.clientId);
-        else if (typeof user?.id === "string") this.guard.remote(e.clientId, user.id);
-      }
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
-    } catch (err) {
-      this.logger.warn({ err }, "invalid awareness from another process");
-    }
+    this.replica.applyRemoteAwareness(update);
   }
 
-  /** Cluster: the presence of this process's connections. */
   localAwareness(): Uint8Array | null {
-    if (this.current !== "live") return null;
-    const ids = [...this.awareness.getStates().keys()].filter((id) => this.guard.isLocal(id));
-    return ids.length ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+    return this.replica.localAwareness();
   }
 
-  /** Cluster: a process died; the presence it relayed goes, except ids a connection here uses now. */
   dropRemoteAwareness(clientIds: number[]): void {
-    if (this.current !== "live" && this.current !== "unloading") return;
-    const gone = clientIds.filter((id) => !this.guard.isLocal(id) && this.awareness.getStates().has(id));
-    for (const id of gone) this.guard.remoteGone(id);
-    if (gone.length) awarenessProtocol.removeAwarenessStates(this.awareness, gone, REMOTE_ORIGIN);
+    this.replica.dropRemoteAwareness(clientIds);
   }
 
-  /**
-   * Cluster: messages may have been missed (Redis restarted, a gap in a publisher's sequence, a
-   * process died): re-reads the stored log and applies it. Yjs ignores what the room already has;
-   * what it lacked reaches this process's clients. Coalesced: one read at a time, one more queued.
-   */
   repair(): void {
-    if (this.current !== "live" && this.current !== "unloading") return;
-    if (this.repairing) {
-      this.repairAgain = true;
-      return;
-    }
-    this.repairing = true;
-    void (async () => {
-      try {
-        do {
-          this.repairAgain = false;
-          await this.catchUp();
-        } while (this.repairAgain && (this.current === "live" || this.current === "unloading"));
-      } catch (err) {
-        this.logger.warn({ err }, "repair from storage failed; retrying");
-        setTimeout(() => this.opts.host.isCurrent(this) && this.repair(), REPAIR_RETRY_MS).unref();
-      } finally {
-        this.repairing = false;
-      }
-    })();
-  }
-
-  /** Reads the stored state and applies it as remote (never stored again); resolves with the last log id read. */
-  private async catchUp(): Promise<number> {
-    const stored = await this.opts.storage.load(this.docId);
-    if (this.current !== "live" && this.current !== "unloading") return 0;
-    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
-    Y.transact(this.doc, () => {
-      for (const part of parts) Y.applyUpdate(this.doc, part, REMOTE_ORIGIN);
-    }, REMOTE_ORIGIN);
-    return stored.lastId;
-  }
-
-  /** A remote update changed the document: cached sync answers are stale; local clients get it at once (it is stored). */
-  private remoteApplied(update: Uint8Array): void {
-    this.cache.clear();
-    const message = writeSync(SyncType.Update, update);
-    for (const conn of this.connections) conn.send(message);
+    this.replica.repair();
   }
 
   /** Sends stored updates to everyone but their sender. */
