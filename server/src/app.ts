@@ -38,6 +38,7 @@ import { meetingWebhookRoutes } from "./routes/meetings/webhook.ts";
 import { MinutesService } from "./minutes/MinutesService.ts";
 import { minutesRoutes } from "./routes/minutes/index.ts";
 import { observability } from "./http/observability.ts";
+import { RedisCluster } from "./scale/RedisCluster.ts";
 
 /** How often expired sign-in sessions are deleted (also once at start-up). */
 const SESSION_PURGE_MS = 60 * 60_000;
@@ -63,11 +64,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   await sessions.purgeExpired();
   const stopPurging = sessions.purgeEvery(SESSION_PURGE_MS, (err) => log.warn({ err }, "purging expired sessions failed"));
   const auth = new Authenticator(sessions, users);
-  const collab = new CollabServer({ config, log, auth, documents, storage });
+  // Several processes (REDIS_URL): rooms, access changes and notices cross processes through Redis.
+  const cluster = config.redis && new RedisCluster(config.redis, log);
+  await cluster?.started();
+  const collab = new CollabServer({ config, log, auth, documents, storage, cluster });
   const mailer = config.smtp && new Mailer(config.smtp.url, config.smtp.from);
   const meetings = new MeetingService({ settings: config.livekit, log, db, documents, users, collab });
   // /healthz and /metrics; other parts register their own checks on services.health.
-  const ops = observability({ config, log, db, storage, collab, livekit: () => meetings.livekit });
+  const ops = observability({ config, log, db, storage, collab, livekit: () => meetings.livekit, cluster: cluster || undefined });
   const accounts = new AccountService({ users, verifications: new EmailVerificationStore(db), mailer, publicUrl: config.publicUrl, log });
   const services: Services = {
     config,
@@ -170,6 +174,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await services.minutes.stop();
         stopPurging();
         await collab.close();
+        await cluster?.close();
         server.closeAllConnections();
         await stopped;
         await ops.close();

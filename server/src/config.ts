@@ -55,6 +55,12 @@ export interface MinutesSettings {
   retryMs: number;
 }
 
+/** Several processes through Redis (README.md: Running several processes). */
+const redisEnv = {
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\/\S+$/, "must look like redis://host:6379 or rediss://user:password@host:6380/0")),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "letters, digits and _ : . - only").default("confer:"),
+};
+
 /** Where and how the server reaches LiveKit; any field may be missing. */
 export interface LiveKitSettings {
   /** What browsers connect to (LIVEKIT_URL). */
@@ -99,6 +105,7 @@ const Env = z.object({
   ...livekitEnv,
   ...minutesEnv,
   ...metricsEnv,
+  ...redisEnv,
 });
 
 /** One line on each setting, for `settings` (README.md has the longer story). */
@@ -137,6 +144,7 @@ const DESCRIPTIONS: Record<string, string> = {
   // Described here so that they are listed with words as soon as the schema reads them.
   DATABASE_URL: "postgres://… to store everything in PostgreSQL instead of SQLite under DATA_DIR.",
   REDIS_URL: "redis://… to let several processes serve the same documents (fan-out through Redis).",
+  REDIS_PREFIX: "Prefix of Confer's Redis channels and keys (default confer:).",
 };
 
 /** A setting the server reads from its environment. */
@@ -185,6 +193,8 @@ export interface Config {
   minutes: MinutesSettings;
   /** Who may read /metrics: a bearer token on the main port, and/or a separate port. Off when neither is set. */
   metrics: { token: string | undefined; port: number | undefined };
+  /** Redis for several processes serving the same documents; unset: one process, no Redis. */
+  redis: { url: string; prefix: string } | undefined;
   /** Directory of the built client; served when it exists. */
   clientDist: string | undefined;
 }
@@ -227,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryMs: e.MINUTES_RETRY_MS,
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,
     clientDist: undefined,
   };
 }

@@ -70,6 +70,25 @@ export class AwarenessGuard {
     return ids;
   }
 
+  /**
+   * An id in use by a person connected to another process: nobody else here may take it over; the
+   * same person may, on reconnecting here. Forgotten when its state is removed (`remoteGone`).
+   */
+  remote(id: number, userId: string): void {
+    if (!this.owners.has(id)) this.owners.set(id, { userId, conn: null });
+  }
+
+  /** The state of an id held on another process was removed. */
+  remoteGone(id: number): void {
+    const owner = this.owners.get(id);
+    if (owner && owner.conn === null && !this.released.get(owner.userId)?.includes(id)) this.owners.delete(id);
+  }
+
+  /** Whether a connection of this process uses `id` now. */
+  isLocal(id: number): boolean {
+    return !!this.owners.get(id)?.conn;
+  }
+
   private unrelease(userId: string, id: number): void {
     const list = this.released.get(userId);
     const at = list?.indexOf(id) ?? -1;

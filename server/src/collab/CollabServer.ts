@@ -15,6 +15,7 @@ import type { Room, RoomStats } from "./Room.ts";
 import type { RoomStorage } from "./RoomLog.ts";
 import { RoomRegistry, RoomUnavailable } from "./RoomRegistry.ts";
 import { SessionSockets } from "./SessionSockets.ts";
+import type { Cluster, ClusterEvent } from "./cluster.ts";
 
 /** Close for a client that sent more than the early-frame bound before its document opened. */
 const TOO_EARLY: CloseEvent = { code: 1008, reason: "Too much was sent before the document opened.", final: false };
@@ -28,6 +29,8 @@ export interface CollabDeps {
   auth: Authenticator;
   documents: DocumentStore;
   storage: RoomStorage;
+  /** Other processes serving the same documents (REDIS_URL); absent on a single process. */
+  cluster?: Cluster;
 }
 
 /** Counts the sync server exposes for health checks and tests. */
@@ -64,8 +67,52 @@ export class CollabServer {
       log: this.log,
       compactAfterUpdates: deps.config.compactAfterUpdates,
       unloadAfterMs: deps.config.unloadAfterMs,
+      cluster: deps.cluster,
     });
     this.sessions = new SessionSockets((conn) => this.disconnect(conn, CloseCodes.SessionEnded));
+    deps.cluster?.onEvent((event) => void this.onClusterEvent(event));
+  }
+
+  /**
+   * Another process changed access, ended a session, deleted a document or sent a notice: the same
+   * local work as there, decided again here by the policies. "recheck" follows a time when events
+   * may have been missed (Redis unreachable): every open connection is checked again.
+   */
+  private async onClusterEvent(event: ClusterEvent | { type: "recheck" }): Promise<void> {
+    try {
+      switch (event.type) {
+        case "access":
+          return await this.refreshLocal(event.docId, event.userId);
+        case "session":
+          this.epoch++;
+          this.sessions.endSession(event.idHash);
+          return;
+        case "deleted":
+          this.epoch++;
+          // The process that deleted it removed the stored data; here the room only goes.
+          return await this.registry.delete(event.docId, CloseCodes.NotFound, () => Promise.resolve());
+        case "notice":
+          return this.notifyLocal(event.docId, event.notice);
+        case "recheck":
+          return await this.recheckAll();
+        default:
+          return assertNever(event);
+      }
+    } catch (err) {
+      this.log.error({ err, event: event.type }, "could not apply an event from another process");
+    }
+  }
+
+  /** Checks every open connection's session and access again (after cluster events may have been missed). */
+  private async recheckAll(): Promise<void> {
+    this.epoch++;
+    for (const room of this.registry.all()) {
+      for (const conn of [...room.connections]) {
+        if (conn.closed) continue;
+        if (!(await this.deps.auth.isLive(conn.session.idHash))) this.disconnect(conn, CloseCodes.SessionEnded);
+        else await this.applyAccess(conn, room);
+      }
+    }
   }
 
   /** Number of documents held in memory. */
@@ -200,6 +247,12 @@ export class CollabServer {
    * Resolves once every affected connection has been updated.
    */
   async refreshAccess(docId: string, userId?: string): Promise<void> {
+    this.deps.cluster?.broadcast({ type: "access", docId, ...(userId ? { userId } : {}) });
+    await this.refreshLocal(docId, userId);
+  }
+
+  /** `refreshAccess` on this process only. */
+  private async refreshLocal(docId: string, userId?: string): Promise<void> {
     this.epoch++;
     const room = this.registry.get(docId);
     for (const conn of [...(room?.connections ?? [])]) {
@@ -216,16 +269,23 @@ export class CollabServer {
   async deleteDocument(docId: string, remove: () => Promise<void>): Promise<void> {
     this.epoch++;
     await this.registry.delete(docId, CloseCodes.NotFound, remove);
+    this.deps.cluster?.broadcast({ type: "deleted", docId });
   }
 
   /** A sign-in session ended (sign-out): closes its connections with 4440. Returns how many. */
   endSession(idHash: string): number {
     this.epoch++;
+    this.deps.cluster?.broadcast({ type: "session", idHash });
     return this.sessions.endSession(idHash);
   }
 
   /** Sends a notice to every connection of a document that asked for notices. */
   async notifyAll(docId: string, notice: Notice): Promise<void> {
+    this.deps.cluster?.broadcast({ type: "notice", docId, notice });
+    this.notifyLocal(docId, notice);
+  }
+
+  private notifyLocal(docId: string, notice: Notice): void {
     for (const conn of this.registry.get(docId)?.connections ?? []) conn.notify(notice);
   }
 
@@ -269,4 +329,8 @@ function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return data;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unknown cluster event ${JSON.stringify(x)}`);
 }

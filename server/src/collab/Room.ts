@@ -3,10 +3,12 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import { META_MAP, SCHEMA_VERSION, SCHEMA_VERSION_KEY, type CloseEvent } from "@confer/shared";
 import type { Logger } from "../logger.ts";
 import { AwarenessGuard, MAX_AWARENESS_STATE_BYTES } from "./AwarenessGuard.ts";
+import type { Cluster, ClusterRoom, RoomLink } from "./cluster.ts";
 import { Connection } from "./Connection.ts";
 import { RoomLog, type LoggedUpdate, type RoomStorage } from "./RoomLog.ts";
 import { RoomSync } from "./RoomSync.ts";
 import { StateCache } from "./StateCache.ts";
+import { REMOTE_ORIGIN, RoomReplica } from "./RoomReplica.ts";
 import { ProtocolError, readAwarenessUpdate, writeAwareness, writeAwarenessUpdate, writeSync, SyncType } from "./protocol.ts";
 
 /** Marks the transaction that loads stored state, which must not be written back. */
@@ -48,6 +50,8 @@ export interface RoomOptions {
   host: RoomHost;
   compactAfterUpdates: number;
   unloadAfterMs: number;
+  /** Other processes serving the same documents (REDIS_URL); absent on a single process. */
+  cluster?: Cluster;
 }
 
 /** Counts a room exposes for health checks and tests. */
@@ -72,7 +76,7 @@ export interface RoomStats {
  * log. Timers, flushes and compactions act only while the room is still its document's room, and a
  * failed room is torn down whole before another room of the document may load.
  */
-export class Room {
+export class Room implements ClusterRoom {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
@@ -94,6 +98,10 @@ export class Room {
   private settleReady!: (ok: boolean) => void;
   private settleGone!: () => void;
   private tornDown = false;
+  /** This room's link to the other processes (cluster only). */
+  private link: RoomLink | undefined;
+  /** What other processes stored reaches this room through it (cluster only). */
+  private readonly replica: RoomReplica;
 
   constructor(private readonly opts: RoomOptions) {
     this.docId = opts.docId;
@@ -109,6 +117,21 @@ export class Room {
       stored: (batch) => this.broadcast(batch),
       snapshot: () => this.cache.fullState(this.log.appliedVersion),
       failed: (err) => this.fail(err),
+      ...(opts.cluster ? { exclusive: (fold: () => Promise<void>) => this.link!.exclusive(fold), catchUp: () => this.replica.catchUp() } : {}),
+    });
+    const active = () => this.current === "live" || this.current === "unloading";
+    this.replica = new RoomReplica({
+      docId: opts.docId,
+      doc: this.doc,
+      awareness: this.awareness,
+      guard: this.guard,
+      cache: this.cache,
+      connections: this.connections,
+      storage: opts.storage,
+      logger: this.logger,
+      active,
+      live: () => this.current === "live",
+      isCurrent: () => opts.host.isCurrent(this),
     });
     this.sync = new RoomSync(this.doc, this.log, this.cache, this.logger);
   }
@@ -129,6 +152,12 @@ export class Room {
   /** Loads the stored state. The registry starts it only once the previous room of the document is gone. */
   async load(): Promise<void> {
     try {
+      if (this.opts.cluster) {
+        // Listen first, then read: whatever is published after the read is heard.
+        this.link = this.opts.cluster.link(this);
+        await this.link.ready;
+        if (this.current !== "loading") return;
+      }
       const stored = await this.opts.storage.load(this.docId);
       if (this.current !== "loading") return;
       const parts = stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates;
@@ -138,11 +167,14 @@ export class Room {
       }, LOAD_ORIGIN);
       this.log.loaded(stored);
       this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-        if (origin !== LOAD_ORIGIN) this.log.record(update, origin);
+        if (origin === LOAD_ORIGIN) return;
+        if (origin === REMOTE_ORIGIN) this.replica.remoteApplied(update);
+        else this.log.record(update, origin);
       });
-      this.awareness.on("update", (changes: AwarenessChanges) => this.onAwarenessUpdate(changes));
+      this.awareness.on("update", (changes: AwarenessChanges, origin: unknown) => this.onAwarenessUpdate(changes, origin));
       this.stampSchemaVersion();
       this.transition("live");
+      this.link?.live();
       // A long log left by a crash is folded soon, but not ahead of the first client's sync reply.
       if (this.log.length >= this.opts.compactAfterUpdates) {
         this.compactTimer = setTimeout(() => this.opts.host.isCurrent(this) && this.log.compactSoon(), 1000).unref();
@@ -234,14 +266,37 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessUpdate(allowed), conn);
   }
 
-  private onAwarenessUpdate({ added, updated, removed }: AwarenessChanges): void {
+  private onAwarenessUpdate({ added, updated, removed }: AwarenessChanges, origin: unknown): void {
     const states = this.awareness.getStates();
     for (const id of added.concat(updated)) this.guard.held(id, Buffer.byteLength(JSON.stringify(states.get(id) ?? null)));
     for (const id of removed) this.guard.held(id, 0);
     if (this.current !== "live" && this.current !== "unloading") return;
     const changed = added.concat(updated, removed);
-    const message = writeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    const message = writeAwareness(update);
     for (const conn of this.connections) conn.send(message);
+    if (origin !== REMOTE_ORIGIN) this.link?.publishAwareness(update);
+  }
+
+
+  applyRemote(updates: Uint8Array[]): void {
+    this.replica.applyRemote(updates);
+  }
+
+  applyRemoteAwareness(update: Uint8Array): void {
+    this.replica.applyRemoteAwareness(update);
+  }
+
+  localAwareness(): Uint8Array | null {
+    return this.replica.localAwareness();
+  }
+
+  dropRemoteAwareness(clientIds: number[]): void {
+    this.replica.dropRemoteAwareness(clientIds);
+  }
+
+  repair(): void {
+    this.replica.repair();
   }
 
   /** Sends stored updates to everyone but their sender. */
@@ -250,6 +305,7 @@ export class Room {
       const message = writeSync(SyncType.Update, update);
       for (const conn of this.connections) if (conn !== origin) conn.send(message);
     }
+    this.link?.publishUpdates(batch.map((b) => b.update));
   }
 
   private scheduleUnload(): void {
@@ -326,6 +382,7 @@ export class Room {
   private teardown(): void {
     if (this.tornDown) return;
     this.tornDown = true;
+    this.link?.close();
     if (this.current !== "gone") this.transition("gone");
     this.clearTimers();
     void this.log.stop();

@@ -22,6 +22,16 @@ export interface RoomLogHooks {
   snapshot(): Uint8Array;
   /** A storage call failed; the room must fail. */
   failed(err: unknown): void;
+  /**
+   * Several processes (a cluster): runs `fold` holding the document's compaction lock; false when
+   * it did not run. Without it, compaction runs as it is (this room is the only writer).
+   */
+  exclusive?(fold: () => Promise<void>): Promise<boolean>;
+  /**
+   * Several processes: re-reads the stored log and applies it to the document, resolving with the
+   * last id read. Other processes append to the same log, so only what was read may be folded.
+   */
+  catchUp?(): Promise<number>;
 }
 
 /**
@@ -128,7 +138,20 @@ export class RoomLog {
   /** Folds the log entries this room knows (ids up to `lastId`) into one snapshot. */
   private async compact(): Promise<void> {
     if (this.length === 0 || this.stopped || !this.hooks.mayWrite()) return;
-    await this.storage.compact(this.docId, this.hooks.snapshot(), this.lastId);
+    if (!this.hooks.exclusive || !this.hooks.catchUp) {
+      await this.storage.compact(this.docId, this.hooks.snapshot(), this.lastId);
+      this.length = 0;
+      return;
+    }
+    // Other processes append to this log too: `lastId` may be above entries of theirs this room has
+    // not applied yet. Fold only what was just read and applied, one process at a time.
+    const catchUp = () => this.hooks.catchUp!();
+    await this.hooks.exclusive(async () => {
+      const upToId = await catchUp();
+      if (this.stopped || !this.hooks.mayWrite()) return;
+      await this.storage.compact(this.docId, this.hooks.snapshot(), upToId);
+    });
+    // Folded here, or by the process holding the lock: count again from here either way.
     this.length = 0;
   }
 }

@@ -2,6 +2,7 @@ import type { CloseEvent } from "@confer/shared";
 import type { Logger } from "../logger.ts";
 import { Room, type RoomHost, type RoomStats } from "./Room.ts";
 import type { RoomStorage } from "./RoomLog.ts";
+import type { Cluster } from "./cluster.ts";
 
 /** Why a room could not be opened for a connection. */
 export class RoomUnavailable extends Error {
@@ -19,6 +20,8 @@ export interface RegistrySettings {
   log: Logger;
   compactAfterUpdates: number;
   unloadAfterMs: number;
+  /** Other processes serving the same documents (REDIS_URL); absent on a single process. */
+  cluster?: Cluster;
 }
 
 /**
@@ -47,6 +50,11 @@ export class RoomRegistry implements RoomHost {
 
   remove(room: Room): void {
     if (this.rooms.get(room.docId) === room) this.rooms.delete(room.docId);
+  }
+
+  /** Every room in the map, in any state. */
+  all(): Room[] {
+    return [...this.rooms.values()];
   }
 
   /** The document's room, in whatever state. */

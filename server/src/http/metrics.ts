@@ -20,6 +20,8 @@ export interface MetricsSource {
   documentsLoaded(): number;
   /** Minutes jobs waiting to run (queued, including those waiting for a retry). */
   jobsQueued(): Promise<number>;
+  /** How far behind this server hears the other processes through Redis, in seconds (absent on one process). */
+  redisLagSeconds?(): number;
 }
 
 const sources = new Set<MetricsSource>();
@@ -72,6 +74,9 @@ export const metrics = {
     name: "confer_redis_lag_seconds",
     help: "How far this process lags behind the cross-process (Redis) stream, in seconds; 0 without REDIS_URL.",
     registers: [registry],
+    collect() {
+      this.set(Math.max(0, ...[...sources].map((s) => s.redisLagSeconds?.() ?? 0)));
+    },
   }),
   /** Minutes jobs waiting to run (read from the database at scrape time). */
   jobsQueued: new Gauge({

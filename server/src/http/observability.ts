@@ -25,6 +25,8 @@ export interface ObservabilityDeps {
   collab: Pick<CollabServer, "connections" | "loadedDocuments">;
   /** LiveKit's RoomService once meetings are configured and loaded. */
   livekit: () => Pick<LiveKitRooms, "listRooms"> | undefined;
+  /** The cross-process fan-out, when REDIS_URL is set. */
+  cluster?: { ping(): Promise<void>; lagMs(): number };
 }
 
 /** The operator's side of one server: `/healthz`, `/metrics` and the optional metrics port. */
@@ -60,6 +62,10 @@ export function observability(deps: ObservabilityDeps): Observability {
     );
   }
 
+  const { cluster } = deps;
+  // A process cut off from Redis is out of step with the others: down, so the proxy sends newcomers elsewhere.
+  if (cluster) health.register("redis", () => cluster.ping(), { required: true, timeoutMs: DATABASE_TIMEOUT_MS });
+
   storage.onCommit = ({ ms, updates }) => {
     metrics.storageCommitSeconds.observe(ms / 1000);
     if (updates) metrics.updatesApplied.inc(updates);
@@ -68,6 +74,7 @@ export function observability(deps: ObservabilityDeps): Observability {
     connections: () => collab.connections,
     documentsLoaded: () => collab.loadedDocuments,
     jobsQueued: () => countQueuedJobs(db),
+    redisLagSeconds: cluster && (() => cluster.lagMs() / 1000),
   });
 
   const routes = express.Router();
