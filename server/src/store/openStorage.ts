@@ -10,7 +10,7 @@ export type Engine = "sqlite" | "postgres";
 
 /** Opens (and migrates) the configured database: the typed query layer and the document storage on it. */
 export async function openStorage(
-  config: Pick<Config, "dataDir" | "durability" | "storageBusyTimeoutMs" | "databaseUrl">,
+  config: Pick<Config, "dataDir" | "durability" | "storageBusyTimeoutMs" | "databaseUrl" | "minutes">,
   log: Logger,
 ): Promise<{ engine: Engine; db: DB; storage: DocumentStorage }> {
   const opts = { durability: config.durability, busyTimeoutMs: config.storageBusyTimeoutMs };
@@ -18,6 +18,8 @@ export async function openStorage(
     const { db, pool } = await openPostgres(config.databaseUrl, {
       onError: (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "a PostgreSQL connection was lost"),
       connectTimeoutMs: config.storageBusyTimeoutMs,
+      // Each running minutes job keeps one connection (JobStore.claimHeld); the rest serve requests and the log.
+      poolSize: 10 + config.minutes.workers,
     });
     log.info({ database: redactUrl(config.databaseUrl) }, "storage: PostgreSQL");
     return { engine: "postgres", db, storage: new PgDocumentStorage(pool, opts) };
