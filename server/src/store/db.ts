@@ -69,7 +69,7 @@ export interface OpenedPostgres {
   pool: pg.Pool;
 }
 
-/** Connections the pool opens at most: the update log uses one at a time, REST and jobs the rest. */
+/** Connections the pool opens at most by default: the update log uses one at a time, REST the rest. */
 const PG_POOL_SIZE = 10;
 
 /**
@@ -79,10 +79,13 @@ const PG_POOL_SIZE = 10;
  * `connectTimeoutMs` bounds how long a query waits for a connection, so a database that went away
  * turns into a clear error (isBusyError) instead of a hang.
  */
-export async function openPostgres(url: string, opts: { onError?: (err: Error) => void; connectTimeoutMs?: number } = {}): Promise<OpenedPostgres> {
+export async function openPostgres(
+  url: string,
+  opts: { onError?: (err: Error) => void; connectTimeoutMs?: number; poolSize?: number } = {},
+): Promise<OpenedPostgres> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: PG_POOL_SIZE,
+    max: opts.poolSize ?? PG_POOL_SIZE,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     // bigint (count(*), bigserial ids) as a JavaScript number, as SQLite returns them: ids stay far below 2^53.
     types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
