@@ -47,6 +47,8 @@ const TRANSCRIBE = "transcribe";
 /** One recording that ended while its meeting goes on (a speaker left, recording was switched off). */
 const TRANSCRIBE_EARLY = "transcribe-recording";
 const WRITE = "minutes";
+/** How often a transcription checks on an early transcription of the same recording under way. */
+const EARLY_POLL_MS = 200;
 const jobKey = (kind: string, meetingId: string) => `${kind}:${meetingId}`;
 
 /**
@@ -214,6 +216,12 @@ export class MinutesService implements RecordingHooks {
     for (const rec of recs) {
       if (done.has(rec.egressId)) continue;
       signal.throwIfAborted();
+      // Transcribed at most once: an early transcription not started yet is called off, one under
+      // way (on any process) is waited for.
+      if (await this.earlyTranscription(rec.egressId, signal)) {
+        speakersDone++;
+        continue;
+      }
       const progress = async (fraction: number, force = false) => {
         await this.recordings.setMinutes(meeting.id, { state: "transcribing", progress: fraction, speakersDone, speakersTotal: recs.length });
         await this.notify(meeting.id, force);
@@ -229,6 +237,23 @@ export class MinutesService implements RecordingHooks {
     await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone, speakersTotal: recs.length });
     await this.queue.enqueue(WRITE, jobKey(WRITE, meeting.id), meeting.id);
     await this.notify(meeting.id, true);
+  }
+
+  /**
+   * Whether the recording's early transcription has done the work: a queued one is called off
+   * (false), a running one is waited for, then true once its transcript is saved.
+   */
+  private async earlyTranscription(egressId: string, signal: AbortSignal): Promise<boolean> {
+    const key = jobKey(TRANSCRIBE_EARLY, egressId);
+    for (;;) {
+      // Queued again by a retry or after its process died: called off all the same.
+      if (await this.jobs.cancelQueued(key)) return false;
+      if ((await this.jobs.findByKey(key))?.state !== "running") break;
+      signal.throwIfAborted();
+      await new Promise((r) => setTimeout(r, EARLY_POLL_MS));
+    }
+    const rec = await this.recordings.find(egressId);
+    return !!rec && (await this.recordings.transcripts(rec.meetingId)).has(egressId);
   }
 
   /** Transcribes one finished recording of a meeting that is still going on (no notices: the meeting is live). */

@@ -172,6 +172,12 @@ export class JobStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** A job no longer needed is set done, unless a worker has claimed it already; true when it was. */
+  async cancelQueued(key: string): Promise<boolean> {
+    const r = await this.db.updateTable("jobs").set({ state: "done", updated_at: now() }).where("key", "=", key).where("state", "=", "queued").executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async finish(id: string): Promise<void> {
     await this.db.updateTable("jobs").set({ state: "done", error: null, updated_at: now() }).where("id", "=", id).where("state", "=", "running").execute();
   }
