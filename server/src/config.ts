@@ -92,7 +92,7 @@ const Env = z.object({
   UNLOAD_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().positive().default(1000),
   SESSION_DAYS: z.coerce.number().int().positive().default(30),
-  DURABILITY: z.enum(["process", "disk"]).default("process"),
+  DURABILITY: z.enum(["process", "disk"]).optional(),
   STORAGE_BUSY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   // issue 10: PostgreSQL instead of the SQLite file under DATA_DIR.
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must look like postgres://user:password@host:5432/database")),
@@ -120,7 +120,7 @@ const DESCRIPTIONS: Record<string, string> = {
   UNLOAD_AFTER_MS: "How long a document nobody has open stays in memory (default 30000).",
   COMPACT_AFTER_UPDATES: "Fold a document's update log into a snapshot after this many entries (default 1000).",
   SESSION_DAYS: "Days a sign-in lasts (default 30).",
-  DURABILITY: "What an acknowledged edit survives: process (a crash, default) or disk (also a power loss).",
+  DURABILITY: "What an acknowledged edit survives: process (a crash of Confer; default on SQLite) or disk (also a power loss; default on PostgreSQL).",
   STORAGE_BUSY_TIMEOUT_MS: "How long edits wait while another program holds the database's write lock (default 5000).",
   SMTP_URL: "Outgoing mail server (smtp://user:password@host:587); needs PUBLIC_URL.",
   MAIL_FROM: "Sender of Confer's emails (default Confer <confer@PUBLIC_URL's host>).",
@@ -221,7 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unloadAfterMs: e.UNLOAD_AFTER_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     sessionDays: e.SESSION_DAYS,
-    durability: e.DURABILITY,
+    // PostgreSQL flushes each commit unless told otherwise; operators of it expect that by default.
+    durability: e.DURABILITY ?? (e.DATABASE_URL ? "disk" : "process"),
     storageBusyTimeoutMs: e.STORAGE_BUSY_TIMEOUT_MS,
     databaseUrl: e.DATABASE_URL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `Confer <confer@${new URL(publicUrl!).hostname}>` } : undefined,

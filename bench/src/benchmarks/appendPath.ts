@@ -4,8 +4,10 @@ import { SERVER_TITLES, type ServerKind } from "../lib/serverKinds.ts";
 import { traceFiles } from "../lib/traces.ts";
 import type { AppendPathResult } from "./appendPathRun.ts";
 
-/** The engines compared: SQLite (DURABILITY=process and disk) and PostgreSQL. */
-const KINDS: ServerKind[] = ["confer", "confer-disk", "confer-pg"];
+/** The engines compared, each with DURABILITY=process and disk: SQLite and PostgreSQL. */
+const KINDS: ServerKind[] = ["confer", "confer-pg", "confer-disk", "confer-pg-disk"];
+/** Each engine and durability is compared with SQLite at the same durability. */
+const BASELINE: Partial<Record<ServerKind, ServerKind>> = { confer: "confer", "confer-pg": "confer", "confer-disk": "confer-disk", "confer-pg-disk": "confer-disk" };
 /** Transactions of the trace streamed into one document. */
 const STREAM_LIMIT = 20_000;
 const DOCS = 100;
@@ -41,14 +43,16 @@ export async function runAppendPath(): Promise<AppendPathResults> {
   };
   for (const [scenario, byKind] of Object.entries(results)) {
     const cols = KINDS.filter((k) => byKind[k]);
-    const sqlite = byKind.confer;
     const row = (label: string, f: (r: AppendPathResult) => string) => [label, ...cols.map((k) => f(byKind[k]!))];
     printTable(titles[scenario]!, ["", ...cols.map((k) => SERVER_TITLES[k])], [
       row("total time", (r) => ms(r.totalMs)),
       row("appends per second", (r) => int((r.appends / r.totalMs) * 1000)),
       row("group commits", (r) => int(r.commits)),
       row("acknowledgement p50 / p99 / max", (r) => `${ms(r.p50Ms)} / ${ms(r.p99Ms)} / ${ms(r.maxMs)}`),
-      row("total time / SQLite (process) (target PostgreSQL ≤ 1.5×)", (r) => (sqlite ? ratio(r.totalMs / sqlite.totalMs) : "–")),
+      ["total time / SQLite at the same durability (target PostgreSQL ≤ 1.5×)", ...cols.map((k) => {
+        const base = byKind[BASELINE[k]!];
+        return base ? ratio(byKind[k]!.totalMs / base.totalMs) : "–";
+      })],
     ]);
   }
   return results;

@@ -2,16 +2,17 @@
  * The sync servers the benchmarks compare, plus "relay": a frame relay without Yjs that forwards
  * updates between the clients of a room, the lower bound for any server with the same clients.
  * Confer runs in two durability modes: "confer" (DURABILITY=process, the default) and
- * "confer-disk" (DURABILITY=disk: every commit also waits for the disk flush). "confer-pg" is Confer
- * on PostgreSQL (DATABASE_URL, a fresh database per run on BENCH_PG_URL, default 127.0.0.1:5432).
+ * "confer-disk" (DURABILITY=disk: every commit also waits for the disk flush). "confer-pg" and
+ * "confer-pg-disk" are Confer on PostgreSQL (DATABASE_URL, a fresh database per run on BENCH_PG_URL,
+ * default 127.0.0.1:5432) with DURABILITY=process (synchronous_commit=off) and disk (flushed).
  */
-export type ServerKind = "confer" | "confer-disk" | "confer-pg" | "y-websocket-server" | "hocuspocus" | "relay";
+export type ServerKind = "confer" | "confer-disk" | "confer-pg" | "confer-pg-disk" | "y-websocket-server" | "hocuspocus" | "relay";
 
 /** Whether `kind` is Confer (in either durability mode). */
-export const isConfer = (kind: ServerKind): boolean => kind === "confer" || kind === "confer-disk" || kind === "confer-pg";
+export const isConfer = (kind: ServerKind): boolean => kind === "confer" || kind === "confer-disk" || kind === "confer-pg" || kind === "confer-pg-disk";
 
 /** The DURABILITY setting a Confer kind runs with. */
-export const conferDurability = (kind: ServerKind): "process" | "disk" => (kind === "confer-disk" ? "disk" : "process");
+export const conferDurability = (kind: ServerKind): "process" | "disk" => (kind === "confer-disk" || kind === "confer-pg-disk" ? "disk" : "process");
 
 function narrowed(all: ServerKind[]): ServerKind[] {
   const only = (process.env.BENCH_SERVERS ?? "").split(",").filter(Boolean);
@@ -28,7 +29,8 @@ export const MEMORY_SERVER_KINDS: readonly ServerKind[] = narrowed(["confer", "y
 export const SERVER_TITLES: Record<ServerKind, string> = {
   confer: "Confer (process)",
   "confer-disk": "Confer (disk)",
-  "confer-pg": "Confer (PostgreSQL)",
+  "confer-pg": "Confer (PostgreSQL, process)",
+  "confer-pg-disk": "Confer (PostgreSQL, disk)",
   "y-websocket-server": "@y/websocket-server 0.1.1",
   hocuspocus: "Hocuspocus 3.4.4",
   relay: "frame relay (no Yjs)",

@@ -36,7 +36,7 @@ async function startConfer(): Promise<Started> {
   const { startServer, loadConfig, createLogger } = await importConferServer();
   const dataDir = process.env.BENCH_DATA_DIR;
   if (!dataDir) throw new Error("BENCH_DATA_DIR is required");
-  const database = kind === "confer-pg" ? await createBenchDatabase() : undefined;
+  const database = kind === "confer-pg" || kind === "confer-pg-disk" ? await createBenchDatabase() : undefined;
   const config = loadConfig({
     ...(database ? { DATABASE_URL: database.url } : {}),
     PORT: "0",
@@ -256,6 +256,7 @@ async function main(): Promise<void> {
     confer: startConfer,
     "confer-disk": startConfer,
     "confer-pg": startConfer,
+    "confer-pg-disk": startConfer,
     "y-websocket-server": startYWebsocketServer,
     hocuspocus: startHocuspocus,
     relay: startRelay,

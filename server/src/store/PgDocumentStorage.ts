@@ -47,8 +47,9 @@ order by k, id`;
  * Writes are group-committed: whatever was requested while the previous commit was in flight (or in
  * one turn of the event loop) goes into one transaction — a run of appends is a single multi-row
  * INSERT statement — and each write is acknowledged only after its COMMIT returned. One commit is
- * in flight at a time, so writes land in the order requested. PostgreSQL's own durability applies
- * (synchronous_commit as the database is configured: on by default, i.e. flushed to the disk).
+ * in flight at a time, so writes land in the order requested. What a COMMIT survives is set on the
+ * pool (`openPostgres`): flushed to the disk with DURABILITY=disk (the default on PostgreSQL), in
+ * PostgreSQL's hands but not yet flushed with DURABILITY=process.
  *
  * When the database cannot be reached (a restart, a network cut, a failover) the batch is kept,
  * unacknowledged, and retried with backoff for up to `busyTimeoutMs`; then every waiting write fails

@@ -81,12 +81,24 @@ const PG_POOL_SIZE = 10;
  */
 export async function openPostgres(
   url: string,
-  opts: { onError?: (err: Error) => void; connectTimeoutMs?: number; poolSize?: number } = {},
+  opts: {
+    onError?: (err: Error) => void;
+    connectTimeoutMs?: number;
+    poolSize?: number;
+    /**
+     * "process": commits return before PostgreSQL has flushed them (synchronous_commit=off): they
+     * survive a crash of Confer, not one of PostgreSQL or the machine (up to three wal_writer_delay
+     * of commits may be lost then, the database staying consistent), like SQLite's
+     * synchronous=NORMAL. "disk" (the default): as the database is configured, flushed by default.
+     */
+    durability?: Durability;
+  } = {},
 ): Promise<OpenedPostgres> {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? PG_POOL_SIZE,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    ...(opts.durability === "process" ? { options: "-c synchronous_commit=off" } : {}),
     // bigint (count(*), bigserial ids) as a JavaScript number, as SQLite returns them: ids stay far below 2^53.
     types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });

@@ -25,6 +25,7 @@ export async function openStorage(
         connectTimeoutMs: config.storageBusyTimeoutMs,
         // Each running minutes job keeps one connection (JobStore.claimHeld); the rest serve requests and the log.
         poolSize: 10 + config.minutes.workers,
+        durability: config.durability,
       });
     // Started beside its database (a compose file, a reboot), the server waits for it a while rather than exiting.
     const deadline = Date.now() + START_WAIT_MS;
