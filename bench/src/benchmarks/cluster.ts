@@ -3,12 +3,13 @@
 // Compared: Confer (DATABASE_URL + REDIS_URL) and Hocuspocus 3.4.4 with @hocuspocus/extension-redis 3.4.4.
 //
 // Settings: BENCH_REDIS_URL (default redis://127.0.0.1:6379/0), BENCH_DATABASE_URL (Confer only; an
-// empty database, default postgres://127.0.0.1:5432/confer_bench), BENCH_CLUSTER_SERVERS=hocuspocus,confer,
+// empty database; default: a fresh one per run, made on BENCH_PG_URL), BENCH_CLUSTER_SERVERS=hocuspocus,confer,
 // BENCH_CLUSTER_PROCESSES=1,2,3, BENCH_REPS.
 import crypto from "node:crypto";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { sleep } from "../lib/Child.ts";
+import { createBenchDatabase } from "../lib/benchDatabase.ts";
 import { LatencyBook, percentile, updateHead } from "../lib/LatencyBook.ts";
 import { LightClient } from "../lib/LightClient.ts";
 import { importConferServer } from "../lib/conferServer.ts";
@@ -111,7 +112,7 @@ async function startProcesses(kind: ClusterKind, n: number, redisUrl: string, da
       const env = { BENCH_REDIS_URL: redisUrl, BENCH_REDIS_PREFIX: `confer-bench-hp-${crypto.randomBytes(4).toString("hex")}` };
       for (let i = 0; i < n; i++) servers.push(await ServerUnderTest.start("hocuspocus", { label: `cluster-hp-${i + 1}of${n}`, env }));
     } else {
-      const env = { BENCH_REDIS_URL: redisUrl, BENCH_DATABASE_URL: databaseUrl };
+      const env = { BENCH_REDIS_URL: redisUrl, BENCH_DATABASE_URL: databaseUrl, BENCH_REDIS_PREFIX: `confer-bench-${crypto.randomBytes(4).toString("hex")}:` };
       const first = await ServerUnderTest.start("confer", { label: `cluster-confer-1of${n}`, env });
       servers.push(first);
       // The others share the first one's database, so its user and session are theirs too.
@@ -124,8 +125,16 @@ async function startProcesses(kind: ClusterKind, n: number, redisUrl: string, da
   }
 }
 
-async function runOne(kind: ClusterKind, n: number, sc: ClusterScenario, redisUrl: string, databaseUrl: string): Promise<ClusterResult> {
-  const servers = await startProcesses(kind, n, redisUrl, databaseUrl);
+async function runOne(kind: ClusterKind, n: number, sc: ClusterScenario, redisUrl: string, databaseUrl: string | undefined): Promise<ClusterResult> {
+  // Confer: a fresh database per run unless BENCH_DATABASE_URL names one.
+  const fresh = kind === "confer" && !databaseUrl ? await createBenchDatabase() : undefined;
+  let servers: ServerUnderTest[];
+  try {
+    servers = await startProcesses(kind, n, redisUrl, (fresh?.url ?? databaseUrl)!);
+  } catch (err) {
+    await fresh?.drop();
+    throw err;
+  }
   const books = new SplitBooks();
   const clients: { client: LightClient; doc: number }[] = [];
   try {
@@ -194,6 +203,7 @@ async function runOne(kind: ClusterKind, n: number, sc: ClusterScenario, redisUr
   } finally {
     for (const c of clients) c.client.close();
     await Promise.all(servers.map((s) => s.stop()));
+    await fresh?.drop();
   }
 }
 
@@ -215,7 +225,7 @@ function reachable(url: string, defaultPort: number): Promise<boolean> {
 /** Runs the scenario with 1, 2 and 3 processes of each server; prints one table per server. */
 export async function runCluster(sc: ClusterScenario = CLUSTER_SCENARIO): Promise<Partial<Record<ClusterKind, ClusterResult[] | { skipped: string }>>> {
   const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0";
-  const databaseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://127.0.0.1:5432/confer_bench";
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
   const kinds = (process.env.BENCH_CLUSTER_SERVERS ?? "hocuspocus,confer").split(",").filter(Boolean) as ClusterKind[];
   const counts = (process.env.BENCH_CLUSTER_PROCESSES ?? "1,2,3").split(",").map(Number);
   const reps = Number(process.env.BENCH_REPS) || 1;
@@ -262,7 +272,7 @@ export async function runCluster(sc: ClusterScenario = CLUSTER_SCENARIO): Promis
       ]),
       [
         "Latency: from a client typing to another client of the same document receiving it; cross-process = writer and reader on different processes.",
-        `Redis: ${redisUrl}${kind === "confer" ? `; PostgreSQL: ${databaseUrl}` : ""}. Clients and servers share this machine.`,
+        `Redis: ${redisUrl}${kind === "confer" ? `; PostgreSQL: ${databaseUrl ?? "a fresh database per run on BENCH_PG_URL (default 127.0.0.1:5432)"}` : ""}. Clients and servers share this machine.`,
       ],
     );
     out[kind] = results;

@@ -47,7 +47,7 @@ async function startConfer(): Promise<Started> {
     DURABILITY: process.env.BENCH_DURABILITY ?? "process",
     // Meetings (the meetings benchmark points these at a LiveKit double).
     // Several processes on one PostgreSQL and Redis (the multi-process benchmark).
-    ...Object.fromEntries(["LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "DATABASE_URL", "REDIS_URL"].flatMap((k) => (process.env[`BENCH_${k}`] ? [[k, process.env[`BENCH_${k}`]!]] : []))),
+    ...Object.fromEntries(["LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "DATABASE_URL", "REDIS_URL", "REDIS_PREFIX"].flatMap((k) => (process.env[`BENCH_${k}`] ? [[k, process.env[`BENCH_${k}`]!]] : []))),
   });
   const server = await startServer({ ...config, clientDist: undefined }, createLogger("silent"));
   const { storage, collab } = server.services;
