@@ -33,7 +33,7 @@ async function serverBehindProxy(env: Record<string, string>) {
 
 // PostgreSQL only: the SQLite counterpart (another program holding the write lock) is storageBusy.test.ts.
 describe.runIf(onPostgres)("PostgreSQL unavailable for a few seconds", () => {
-  it("edits wait unacknowledged, /healthz answers, REST writes get 503, and the server recovers by itself with every edit stored", async () => {
+  it("edits wait unacknowledged, /healthz answers that the database is down, REST writes get 503, and the server recovers by itself with every edit stored", async () => {
     const { server, proxy, restartDirect } = await serverBehindProxy({ STORAGE_BUSY_TIMEOUT_MS: "60000" });
     const alice = await signup(server.url);
     const docId = await createDoc(server.url, alice);
@@ -51,7 +51,10 @@ describe.runIf(onPostgres)("PostgreSQL unavailable for a few seconds", () => {
       // The awareness frame followed the edits on the same socket: the server has tried to store them.
       await waitFor(() => watcher.provider.awareness.getStates().get(writer.doc.clientID)?.cursor, "awareness relayed");
       await new Promise((r) => setTimeout(r, 300));
-      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      // /healthz still answers, and says the database is down (503, so a proxy sends newcomers elsewhere).
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { status: string; database: { ok: boolean } })).toMatchObject({ status: "down", database: { ok: false } });
       // Stored before broadcast: nothing of the waiting edits has reached the other client.
       expect(watcher.text.toString()).toBe("a");
       const rename = await api(server.url, "PATCH", `/api/docs/${docId}`, { cookie: alice.cookie, body: { title: "Renamed" } });
@@ -66,6 +69,7 @@ describe.runIf(onPostgres)("PostgreSQL unavailable for a few seconds", () => {
     expect(writer.closes).toEqual([]);
     const rename = await api(server.url, "PATCH", `/api/docs/${docId}`, { cookie: alice.cookie, body: { title: "Renamed" } });
     expect(rename.status).toBeLessThan(300);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
     writer.destroy();
     watcher.destroy();
@@ -89,7 +93,10 @@ describe.runIf(onPostgres)("PostgreSQL unavailable for a few seconds", () => {
     try {
       writer.text.insert(0, "xyz");
       await waitFor(() => writer.closes.length > 0, "the document closed its connections");
-      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      // /healthz still answers, and says the database is down (503, so a proxy sends newcomers elsewhere).
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { status: string; database: { ok: boolean } })).toMatchObject({ status: "down", database: { ok: false } });
       expect(watcher.text.toString()).toBe("");
     } finally {
       await proxy.restore();
