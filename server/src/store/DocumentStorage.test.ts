@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import * as Y from "yjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, openPostgres, type DB } from "./db.ts";
@@ -104,6 +105,33 @@ describe(`the document storage (${onPostgres ? "PostgreSQL" : "SQLite"}): the co
     expect(await second.storage.compact(docId, stateAfter(15), ids[14]!)).toBe(true);
     const stored = await first.storage.load(docId);
     expect(stored.updates).toEqual([]);
+    expect(textOf(stored)).toBe(text);
+  });
+
+  it.runIf(onPostgres)("a stale compaction racing a newer one in flight waits for its row lock, then is skipped", async () => {
+    const { updates, text, stateAfter } = edits(15);
+    const ids: number[] = [];
+    for (const u of updates) ids.push(await first.storage.append(docId, [u]));
+    expect(await first.storage.compact(docId, stateAfter(3), ids[2]!)).toBe(true);
+    // The newer compaction (through entry 10) is in flight: its transaction holds the snapshot's row.
+    const newer = new pg.Client({ connectionString: where });
+    await newer.connect();
+    try {
+      await newer.query("begin");
+      await newer.query("update doc_snapshots set data = $1, upto_id = $2 where doc_id = $3", [Buffer.from(stateAfter(10)), ids[9], docId]);
+      await newer.query("delete from doc_updates where doc_id = $1 and id <= $2", [docId, ids[9]]);
+      let settled = false;
+      const stale = second.storage.compact(docId, stateAfter(5), ids[4]!).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false);
+      await newer.query("commit");
+      expect(await stale).toBe(false);
+    } finally {
+      await newer.end();
+    }
+    const stored = await first.storage.load(docId);
+    expect(hex(stored.snapshot!)).toBe(hex(stateAfter(10)));
+    expect(stored.updates.map(hex)).toEqual(updates.slice(10).map(hex));
     expect(textOf(stored)).toBe(text);
   });
 
