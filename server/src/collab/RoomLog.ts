@@ -151,7 +151,9 @@ export class RoomLog {
       if (this.stopped || !this.hooks.mayWrite()) return;
       await this.storage.compact(this.docId, this.hooks.snapshot(), upToId);
     });
-    // Folded here, or by the process holding the lock: count again from here either way.
+    // Folded here, or by the process holding the lock: count again from here either way. The same
+    // when storage skipped this compaction as stale (compact resolved false): a snapshot covering
+    // at least `upToId` is stored, so the entries counted here are folded already.
     this.length = 0;
   }
 }

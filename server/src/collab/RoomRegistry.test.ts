@@ -29,11 +29,12 @@ class FakeStorage implements RoomStorage {
     for (const data of updates) this.rows.push({ id: this.nextId++, docId, data });
     return this.nextId - 1;
   }
-  async compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<void> {
+  async compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<boolean> {
     this.compactions.push(upToId);
     await this.hold;
     this.snapshots.set(docId, snapshot);
     this.rows = this.rows.filter((r) => r.docId !== docId || r.id > upToId);
+    return true;
   }
   text(docId: string): string {
     const doc = new Y.Doc();

@@ -59,9 +59,13 @@ export interface DocumentStorage {
   append(docId: string, updates: Uint8Array[]): Promise<number>;
   /**
    * Replaces the snapshot with `snapshot` and drops the log entries it covers: ids <= upToId only,
-   * so entries appended after the caller read `upToId` are kept.
+   * so entries appended after the caller read `upToId` are kept. The stored snapshot remembers the
+   * `upToId` it was made up to; a compaction whose `upToId` is not above it is stale (made from an
+   * older read, e.g. by a process that stalled past its compaction lock) and is skipped whole, in
+   * the same transaction: no snapshot replaced, nothing dropped. Resolves true when it applied,
+   * false when skipped (stale, or the document is gone).
    */
-  compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<void>;
+  compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<boolean>;
   /** Deletes all Yjs data of a document (log and snapshot), after every write queued before it. */
   deleteDocument(docId: string): Promise<void>;
   /** Marks an HTTP request in flight until the returned function is called (SQLite defers its log rewinds meanwhile). */

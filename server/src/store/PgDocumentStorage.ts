@@ -7,7 +7,8 @@ type JobSpec =
   | { kind: "append"; docId: string; updates: Uint8Array[] }
   | { kind: "compact"; docId: string; snapshot: Uint8Array; upToId: number }
   | { kind: "delete"; docId: string };
-type Job = JobSpec & { resolve(lastId: number): void; reject(err: unknown): void };
+/** Resolves with the last log id (append) or 1 when it applied, 0 when not (compaction). */
+type Job = JobSpec & { resolve(result: number): void; reject(err: unknown): void };
 type Append = Job & { kind: "append" };
 
 /** First and longest pause between attempts while the database cannot be reached. */
@@ -55,7 +56,8 @@ order by k, id`;
  * unacknowledged, and retried with backoff for up to `busyTimeoutMs`; then every waiting write fails
  * with an error `isBusyError` recognises, so the rooms close and clients keep their edits to send
  * again. A batch whose COMMIT was sent but whose answer was lost may be applied twice: appending a
- * Yjs update twice is harmless, and compaction and deletion are idempotent.
+ * Yjs update twice is harmless, and compaction and deletion are idempotent (a compaction applied
+ * twice is skipped the second time: its snapshot already covers its upToId).
  */
 export class PgDocumentStorage implements DocumentStorage {
   readonly stats: StorageStats = { commits: 0, commitMs: 0, commitMaxMs: 0, flushes: 0, flushMaxMs: 0, checkpoints: 0, busyRetries: 0 };
@@ -92,8 +94,8 @@ export class PgDocumentStorage implements DocumentStorage {
     return this.enqueue({ kind: "append", docId, updates });
   }
 
-  async compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<void> {
-    await this.enqueue({ kind: "compact", docId, snapshot, upToId });
+  async compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<boolean> {
+    return (await this.enqueue({ kind: "compact", docId, snapshot, upToId })) === 1;
   }
 
   async deleteDocument(docId: string): Promise<void> {
@@ -207,16 +209,25 @@ export class PgDocumentStorage implements DocumentStorage {
             for (const j of seg.jobs) results.push(byJob.get(j) ?? 0);
           } else if (seg.job.kind === "compact") {
             const { docId, snapshot, upToId } = seg.job;
-            await client.query({
+            // Replaces the snapshot only with one that folds further. The upsert locks the snapshot's
+            // row and judges the condition on its latest committed version, so of two compactions
+            // racing from two processes the stale one (lower upToId) changes nothing, whichever
+            // commits first: it must not put back an older snapshot after the entries it lacks were dropped.
+            const { rowCount } = await client.query({
               name: "confer_compact",
               text: `with doc as (select id from documents where id = $1)
-                insert into doc_snapshots (doc_id, data, updated_at) select id, $2, $3 from doc
-                on conflict (doc_id) do update set data = excluded.data, updated_at = excluded.updated_at`,
-              values: [docId, toBuffer(snapshot), ts],
+                insert into doc_snapshots (doc_id, data, updated_at, upto_id) select id, $2, $3, $4 from doc
+                on conflict (doc_id) do update set data = excluded.data, updated_at = excluded.updated_at, upto_id = excluded.upto_id
+                where doc_snapshots.upto_id < excluded.upto_id`,
+              values: [docId, toBuffer(snapshot), ts, upToId],
             });
+            if (!rowCount) {
+              results.push(0);
+              continue;
+            }
             // Only the entries the snapshot was made from: anything appended since stays.
             await client.query({ name: "confer_drop_log_upto", text: "delete from doc_updates where doc_id = $1 and id <= $2", values: [docId, upToId] });
-            results.push(0);
+            results.push(1);
           } else {
             await client.query({ name: "confer_drop_log", text: "delete from doc_updates where doc_id = $1", values: [seg.job.docId] });
             await client.query({ name: "confer_drop_snapshot", text: "delete from doc_snapshots where doc_id = $1", values: [seg.job.docId] });

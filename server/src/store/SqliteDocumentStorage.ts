@@ -10,7 +10,8 @@ type JobSpec =
   | { kind: "append"; docId: string; updates: Uint8Array[] }
   | { kind: "compact"; docId: string; snapshot: Uint8Array; upToId: number }
   | { kind: "delete"; docId: string };
-type Job = JobSpec & { resolve(lastId: number): void; reject(err: unknown): void };
+/** Resolves with the last log id (append) or 1 when it applied, 0 when not (compaction). */
+type Job = JobSpec & { resolve(result: number): void; reject(err: unknown): void };
 
 /** First and longest pause between attempts while another connection holds the write lock. */
 const FIRST_RETRY_MS = 2;
@@ -65,8 +66,9 @@ export class SqliteDocumentStorage implements DocumentStorage {
     const insert = sqlite.prepare<[string, Buffer]>("INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)");
     const touch = sqlite.prepare<[string, string]>("UPDATE documents SET updated_at = ? WHERE id = ?");
     const exists = sqlite.prepare<[string]>("SELECT 1 FROM documents WHERE id = ?").pluck();
-    const putSnapshot = sqlite.prepare<[string, Buffer, string]>(
-      "INSERT INTO doc_snapshots (doc_id, data, updated_at) VALUES (?, ?, ?) ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+    // Replaces the snapshot only with one that folds further: a stale compaction changes nothing.
+    const putSnapshot = sqlite.prepare<[string, Buffer, string, number]>(
+      "INSERT INTO doc_snapshots (doc_id, data, updated_at, upto_id) VALUES (?, ?, ?, ?) ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, upto_id = excluded.upto_id WHERE doc_snapshots.upto_id < excluded.upto_id",
     );
     const dropLogUpTo = sqlite.prepare<[string, number]>("DELETE FROM doc_updates WHERE doc_id = ? AND id <= ?");
     const dropLog = sqlite.prepare<[string]>("DELETE FROM doc_updates WHERE doc_id = ?");
@@ -93,11 +95,14 @@ export class SqliteDocumentStorage implements DocumentStorage {
           }
           case "compact":
             if (!exists.get(job.docId)) return 0;
-            putSnapshot.run(job.docId, toBuffer(job.snapshot), ts);
+            // A compaction that folds no further than the stored snapshot is stale (its process
+            // stalled past its lock while another compacted): it must not put back an older
+            // snapshot after the entries it lacks were dropped.
+            if (putSnapshot.run(job.docId, toBuffer(job.snapshot), ts, job.upToId).changes === 0) return 0;
             // Only the entries the snapshot was made from: anything appended since stays.
             dropLogUpTo.run(job.docId, job.upToId);
             freed = true;
-            return 0;
+            return 1;
           case "delete":
             dropLog.run(job.docId);
             dropSnapshot.run(job.docId);
@@ -118,8 +123,12 @@ export class SqliteDocumentStorage implements DocumentStorage {
   }
 
   async load(docId: string): Promise<StoredState> {
-    const snap = await this.db.selectFrom("doc_snapshots").select("data").where("doc_id", "=", docId).executeTakeFirst();
-    const rows = await this.db.selectFrom("doc_updates").select(["id", "data"]).where("doc_id", "=", docId).orderBy("id").execute();
+    // One read transaction: the snapshot and the log as of one moment, never a snapshot from before a
+    // compaction with the log from after it (the entries between would be missing).
+    const { snap, rows } = await this.db.transaction().execute(async (trx) => ({
+      snap: await trx.selectFrom("doc_snapshots").select("data").where("doc_id", "=", docId).executeTakeFirst(),
+      rows: await trx.selectFrom("doc_updates").select(["id", "data"]).where("doc_id", "=", docId).orderBy("id").execute(),
+    }));
     return {
       snapshot: snap ? snap.data : null,
       updates: rows.map((r) => r.data),
@@ -137,10 +146,11 @@ export class SqliteDocumentStorage implements DocumentStorage {
 
   /**
    * Replaces the snapshot with `snapshot` and drops the log entries it covers: ids <= upToId only,
-   * so entries appended after the caller read `upToId` are kept.
+   * so entries appended after the caller read `upToId` are kept. Resolves false, changing nothing,
+   * when the stored snapshot already covers `upToId` (a stale compaction) or the document is gone.
    */
-  async compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<void> {
-    await this.enqueue({ kind: "compact", docId, snapshot, upToId });
+  async compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<boolean> {
+    return (await this.enqueue({ kind: "compact", docId, snapshot, upToId })) === 1;
   }
 
   /** Deletes all Yjs data of a document (log and snapshot), after every write queued before it. */

@@ -153,6 +153,17 @@ export const migrations: Record<string, Migration> = {
   },
   "0010_meetings": meetingsMigration,
   "0020_minutes": minutesMigration,
+  "0030_snapshot_fence": {
+    async up(db: Kysely<unknown>) {
+      // How far the stored snapshot has folded the log (the highest log id it covers): a compaction
+      // that covers no more than this is stale (see DocumentStorage.compact). 0 for the snapshots
+      // already stored, so the next compaction of each replaces them as before.
+      await db.schema
+        .alterTable("doc_snapshots")
+        .addColumn("upto_id", onPostgres(db) ? "bigint" : "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 /** A table's CREATE statement renamed to `<table>__new` with each `[from, to]` replaced; a missing `from` is an error. */

@@ -44,7 +44,8 @@ export interface Database extends MeetingTables, MinutesTables {
   documents: { id: string; title: string; owner_id: string; org_id: string; created_at: string; updated_at: string };
   document_members: { doc_id: string; user_id: string; role: string; created_at: string };
   doc_updates: { id: Generated<number>; doc_id: string; data: Uint8Array };
-  doc_snapshots: { doc_id: string; data: Uint8Array; updated_at: string };
+  /** `upto_id`: the highest log id the snapshot covers (0030_snapshot_fence); a bigint on PostgreSQL, read as a string there. */
+  doc_snapshots: { doc_id: string; data: Uint8Array; updated_at: string; upto_id: Generated<number | string> };
   invites: {
     id: string;
     doc_id: string;
