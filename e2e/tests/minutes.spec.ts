@@ -75,7 +75,7 @@ async function watchMinutesLine(page: Page): Promise<void> {
 }
 const minutesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __minutesSeen: string[] }).__minutesSeen);
 
-test("a recorded meeting becomes minutes in the document for everyone, and a transcript timestamp plays the recording from that moment", async ({ baseURL }) => {
+test("a recorded meeting becomes minutes in the document for everyone, and a transcript timestamp plays the recording from that moment", async ({ baseURL, double }) => {
   test.setTimeout(360_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-minutes-e2e-"));
   const alice = person("Alice", "Acme");
@@ -146,8 +146,11 @@ test("a recorded meeting becomes minutes in the document for everyone, and a tra
     await snap(a!, "32-minutes-in-call-host-switch");
     await snap(c!, "32-minutes-in-call-recording-indicator");
 
-    // Everyone has said their line (Carol, the last to join, speaks 4 s in); Alice ends the meeting.
-    await c!.waitForTimeout(FILE_S * 1000);
+    // Everyone has said their line: each microphone's recording holds its whole file (Carol, the
+    // last to join, speaks 4 s in). Then Alice ends the meeting.
+    await expect
+      .poll(() => [...double!.egress.recordedSeconds().values()].filter((s) => s >= FILE_S).length, { timeout: 60_000, message: "three recordings with every line" })
+      .toBe(3);
     for (const p of pages) await watchMinutesLine(p);
     await panelA.getByRole("button", { name: "End meeting for everyone" }).click();
     await panelA.getByRole("button", { name: "End for everyone" }).click();

@@ -36,7 +36,7 @@ async function joinWithMicrophone(page: Page) {
   return panel;
 }
 
-test("failed minutes say what failed to everyone; only the host may try again, and trying again writes them", async ({ browser, baseURL }) => {
+test("failed minutes say what failed to everyone; only the host may try again, and trying again writes them", async ({ browser, baseURL, double }) => {
   test.setTimeout(180_000);
   const alice = person("Alice", "Acme");
   const carol = person("Carol", "Acme");
@@ -69,7 +69,10 @@ test("failed minutes say what failed to everyone; only the host may try again, a
     await c.getByTestId("meeting-card").getByRole("button", { name: /^Join/ }).click();
     await joinWithMicrophone(c);
     await expect(panelA.getByTestId("participant")).toHaveCount(2);
-    await a.waitForTimeout(2000);
+    // Both microphones are being recorded (a second of audio each) before the meeting ends.
+    await expect
+      .poll(() => [...double!.egress.recordedSeconds().values()].filter((s) => s >= 1).length, { timeout: 30_000, message: "two recordings with audio" })
+      .toBe(2);
     await panelA.getByRole("button", { name: "End meeting for everyone" }).click();
     await panelA.getByRole("button", { name: "End for everyone" }).click();
     await panelA.getByRole("button", { name: "Close", exact: true }).click();

@@ -31,6 +31,8 @@ export interface TrackAudio {
   startedAtMs?: number;
   /** Finishes writing `file` (media still arriving from a browser); called before it is copied. */
   close?: () => void;
+  /** Seconds of audio received so far (media arriving from a browser). */
+  seconds?: () => number;
 }
 
 interface Running {
@@ -68,6 +70,11 @@ export class EgressService {
   /** Egresses running now. */
   get active(): EgressInfo[] {
     return [...this.running.values()].map((r) => r.info);
+  }
+
+  /** Seconds of audio each running egress has received so far, by egress id (0 while none). */
+  recordedSeconds(): Map<string, number> {
+    return new Map([...this.running.values()].map((r) => [r.info.egressId, this.audio.get(r.trackSid)?.seconds?.() ?? 0]));
   }
 
   /** Handles `POST /twirp/livekit.Egress/<Method>`. */

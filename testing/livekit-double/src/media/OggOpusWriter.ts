@@ -59,6 +59,11 @@ export class OggOpusWriter {
     this.fd = fs.openSync(path, "w");
   }
 
+  /** Seconds of audio written so far. */
+  get seconds(): number {
+    return Number(this.granule) / 48000;
+  }
+
   /** Whether any audio arrived. */
   get started(): boolean {
     return this.nextTs !== undefined;

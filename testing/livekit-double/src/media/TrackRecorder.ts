@@ -19,7 +19,7 @@ export class TrackRecorder {
     if (track.kind !== "audio") return undefined;
     this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), "lk-double-media-"));
     const writer = new OggOpusWriter(path.join(this.dir, `${trackSid}.ogg`));
-    const audio: TrackAudio = { file: writer.path };
+    const audio: TrackAudio = { file: writer.path, seconds: () => writer.seconds };
     const sub = track.onReceiveRtp.subscribe((rtp) => {
       audio.startedAtMs ??= Date.now();
       writer.push(rtp);
