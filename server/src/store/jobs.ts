@@ -75,15 +75,7 @@ export class JobStore {
    */
   async claimNext(at: string, kinds: string[]): Promise<JobRow | undefined> {
     if (kinds.length === 0) return undefined;
-    let pick = this.db
-      .selectFrom("jobs")
-      .select("id")
-      .where("state", "=", "queued")
-      .where("run_after", "<=", at)
-      .where("kind", "in", kinds)
-      .orderBy("run_after")
-      .orderBy("created_at")
-      .limit(1);
+    let pick = pickDue(this.db, at, kinds);
     if (onPostgres(this.db)) pick = pick.forUpdate().skipLocked();
     const row = await this.db
       .updateTable("jobs")
@@ -118,15 +110,7 @@ export class JobStore {
         .connection()
         .execute(async (conn) => {
           const job = await conn.transaction().execute(async (trx) => {
-            const row = await trx
-              .selectFrom("jobs")
-              .select("id")
-              .where("state", "=", "queued")
-              .where("run_after", "<=", at)
-              .where("kind", "in", kinds)
-              .orderBy("run_after")
-              .orderBy("created_at")
-              .limit(1)
+            const row = await pickDue(trx, at, kinds)
               .forUpdate()
               .skipLocked()
               .executeTakeFirst();
@@ -232,4 +216,17 @@ type Row = { id: string; kind: string; key: string; subject: string; state: stri
 
 function toJob(r: Row | undefined): JobRow | undefined {
   return r && { id: r.id, kind: r.kind, key: r.key, subject: r.subject, state: r.state as JobState, attempts: r.attempts, runAfter: r.run_after, error: r.error };
+}
+
+/** The id of the oldest queued job of `kinds` due by `at` (a query, to claim it by). */
+function pickDue(db: DB, at: string, kinds: string[]) {
+  return db
+    .selectFrom("jobs")
+    .select("id")
+    .where("state", "=", "queued")
+    .where("run_after", "<=", at)
+    .where("kind", "in", kinds)
+    .orderBy("run_after")
+    .orderBy("created_at")
+    .limit(1);
 }
