@@ -31,16 +31,29 @@ async function serverBehindProxy(env: Record<string, string>) {
   return { server, proxy, restartDirect };
 }
 
+/** Alice, a new document of hers, and two synced connections to it: one writes, one watches. */
+async function writerAndWatcher(url: string) {
+  const alice = await signup(url);
+  const docId = await createDoc(url, alice);
+  const writer = connect(url, docId, alice.cookie);
+  const watcher = connect(url, docId, alice.cookie);
+  cleanups.push(() => writer.destroy(), () => watcher.destroy());
+  await Promise.all([synced(writer.provider), synced(watcher.provider)]);
+  return { alice, docId, writer, watcher };
+}
+
+/** /healthz still answers, and says the database is down (503, so a proxy sends newcomers elsewhere). */
+async function expectDatabaseDown(url: string): Promise<void> {
+  const health = await fetch(`${url}/healthz`);
+  expect(health.status).toBe(503);
+  expect((await health.json()) as { status: string; database: { ok: boolean } }).toMatchObject({ status: "down", database: { ok: false } });
+}
+
 // PostgreSQL only: the SQLite counterpart (another program holding the write lock) is storageBusy.test.ts.
 describe.runIf(onPostgres)("PostgreSQL unavailable for a few seconds", () => {
   it("edits wait unacknowledged, /healthz answers that the database is down, REST writes get 503, and the server recovers by itself with every edit stored", async () => {
     const { server, proxy, restartDirect } = await serverBehindProxy({ STORAGE_BUSY_TIMEOUT_MS: "60000" });
-    const alice = await signup(server.url);
-    const docId = await createDoc(server.url, alice);
-    const writer = connect(server.url, docId, alice.cookie);
-    const watcher = connect(server.url, docId, alice.cookie);
-    cleanups.push(() => writer.destroy(), () => watcher.destroy());
-    await Promise.all([synced(writer.provider), synced(watcher.provider)]);
+    const { alice, docId, writer, watcher } = await writerAndWatcher(server.url);
     writer.text.insert(0, "a");
     await waitFor(() => watcher.text.toString() === "a", "first edit relayed");
 
@@ -51,10 +64,7 @@ describe.runIf(onPostgres)("PostgreSQL unavailable for a few seconds", () => {
       // The awareness frame followed the edits on the same socket: the server has tried to store them.
       await waitFor(() => watcher.provider.awareness.getStates().get(writer.doc.clientID)?.cursor, "awareness relayed");
       await new Promise((r) => setTimeout(r, 300));
-      // /healthz still answers, and says the database is down (503, so a proxy sends newcomers elsewhere).
-      const health = await fetch(`${server.url}/healthz`);
-      expect(health.status).toBe(503);
-      expect(((await health.json()) as { status: string; database: { ok: boolean } })).toMatchObject({ status: "down", database: { ok: false } });
+      await expectDatabaseDown(server.url);
       // Stored before broadcast: nothing of the waiting edits has reached the other client.
       expect(watcher.text.toString()).toBe("a");
       const rename = await api(server.url, "PATCH", `/api/docs/${docId}`, { cookie: alice.cookie, body: { title: "Renamed" } });
@@ -82,21 +92,13 @@ describe.runIf(onPostgres)("PostgreSQL unavailable for a few seconds", () => {
 
   it("past STORAGE_BUSY_TIMEOUT_MS the document closes cleanly; the clients' edits are stored once they reconnect", async () => {
     const { server, proxy, restartDirect } = await serverBehindProxy({ STORAGE_BUSY_TIMEOUT_MS: "500" });
-    const alice = await signup(server.url);
-    const docId = await createDoc(server.url, alice);
-    const writer = connect(server.url, docId, alice.cookie);
-    const watcher = connect(server.url, docId, alice.cookie);
-    cleanups.push(() => writer.destroy(), () => watcher.destroy());
-    await Promise.all([synced(writer.provider), synced(watcher.provider)]);
+    const { alice, docId, writer, watcher } = await writerAndWatcher(server.url);
 
     await proxy.cut();
     try {
       writer.text.insert(0, "xyz");
       await waitFor(() => writer.closes.length > 0, "the document closed its connections");
-      // /healthz still answers, and says the database is down (503, so a proxy sends newcomers elsewhere).
-      const health = await fetch(`${server.url}/healthz`);
-      expect(health.status).toBe(503);
-      expect(((await health.json()) as { status: string; database: { ok: boolean } })).toMatchObject({ status: "down", database: { ok: false } });
+      await expectDatabaseDown(server.url);
       expect(watcher.text.toString()).toBe("");
     } finally {
       await proxy.restore();
@@ -115,12 +117,7 @@ describe.runIf(onPostgres)("PostgreSQL unavailable for a few seconds", () => {
 
   it("a server whose connections were all terminated by PostgreSQL carries on", async () => {
     const { server } = await serverBehindProxy({});
-    const alice = await signup(server.url);
-    const docId = await createDoc(server.url, alice);
-    const writer = connect(server.url, docId, alice.cookie);
-    const watcher = connect(server.url, docId, alice.cookie);
-    cleanups.push(() => writer.destroy(), () => watcher.destroy());
-    await Promise.all([synced(writer.provider), synced(watcher.provider)]);
+    const { alice, writer, watcher } = await writerAndWatcher(server.url);
     writer.text.insert(0, "before");
     await waitFor(() => watcher.text.toString() === "before", "relayed");
     const dbName = new URL(server.services.config.databaseUrl!).pathname.slice(1);
