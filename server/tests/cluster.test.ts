@@ -1,9 +1,10 @@
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { CloseCodes } from "@confer/shared";
 import { api, connect, createDoc, signup, synced, waitFor } from "./helpers.ts";
 import { inviteGuest } from "./minutesHelpers.ts";
 import { awarenessFrame, RawClient } from "./rawClient.ts";
-import { startCluster } from "./clusterHelpers.ts";
+import { REDIS_URL, startCluster } from "./clusterHelpers.ts";
 
 type Cluster = Awaited<ReturnType<typeof startCluster>>;
 let cluster: Cluster | undefined;
@@ -132,5 +133,34 @@ describe("several processes on one Redis (in-process servers on one data directo
     await synced(onB.provider);
     expect((await api(a!.url, "DELETE", `/api/docs/${docId}`, { cookie: alice.cookie })).status).toBeLessThan(300);
     await waitFor(() => onB.closes.includes(CloseCodes.NotFound.code), "document closed on B", 1000);
+  });
+
+  it("the member list shows people connected to any live process as online", async () => {
+    cluster = await startCluster(2);
+    const [a, b] = cluster.servers;
+    const olga = await signup(a!.url, { name: "Olga", company: "Acme" });
+    const docId = await createDoc(a!.url, olga);
+    const guest = await inviteGuest(a!.url, docId, olga, { name: "Gus Guest", company: "Globex" });
+    const online = async (url: string) => {
+      const res = await api(url, "GET", `/api/docs/${docId}/members`, { cookie: olga.cookie });
+      expect(res.status).toBe(200);
+      return new Set((res.json.members as { userId: string; online: boolean }[]).filter((m) => m.online).map((m) => m.userId));
+    };
+    const onB = client(b!.url, docId, guest.cookie);
+    await synced(onB.provider);
+    // Asked on A, where nobody is connected.
+    await waitFor(async () => (await online(a!.url)).has(guest.id), "the guest online on A", 3000);
+    expect(await online(a!.url)).not.toContain(olga.id);
+
+    // An entry left by a process that is gone (never heard from) does not count, and is cleared.
+    const redis = new Redis(REDIS_URL);
+    const key = `${cluster.settings.REDIS_PREFIX}presence:${docId}`;
+    await redis.hset(key, "deadbeef0000", JSON.stringify({ at: Date.now() - 60_000, users: [olga.id] }));
+    expect(await online(a!.url)).not.toContain(olga.id);
+    expect(await redis.hexists(key, "deadbeef0000")).toBe(0);
+    await redis.quit();
+
+    onB.destroy();
+    await waitFor(async () => !(await online(a!.url)).has(guest.id), "the guest offline on A", 3000);
   });
 });

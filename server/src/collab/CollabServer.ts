@@ -71,6 +71,14 @@ export class CollabServer {
     });
     this.sessions = new SessionSockets((conn) => this.disconnect(conn, CloseCodes.SessionEnded));
     deps.cluster?.onEvent((event) => void this.onClusterEvent(event));
+    deps.cluster?.trackPresence(() => this.localUsers());
+  }
+
+  /** The user ids connected to each loaded document on this process. */
+  private localUsers(): Map<string, Set<string>> {
+    const users = new Map<string, Set<string>>();
+    for (const room of this.registry.all()) if (room.connections.size) users.set(room.docId, new Set([...room.connections].map((c) => c.user.id)));
+    return users;
   }
 
   /**
@@ -301,8 +309,17 @@ export class CollabServer {
   }
 
   /** Connections currently open to a document, by user id; used for presence. */
+  /** Who is connected to a document, on this process and (several processes) on the others. */
   async connectedUserIds(docId: string): Promise<Set<string>> {
-    return new Set([...(this.registry.get(docId)?.connections ?? [])].map((c) => c.user.id));
+    const here = new Set([...(this.registry.get(docId)?.connections ?? [])].map((c) => c.user.id));
+    if (!this.deps.cluster) return here;
+    try {
+      for (const id of await this.deps.cluster.connectedUsers(docId)) here.add(id);
+    } catch (err) {
+      // Redis unreachable: the member list shows who is connected here, and still answers.
+      this.log.debug({ err }, "could not read presence from the other processes");
+    }
+    return here;
   }
 
   /** Counts for health checks and tests. */

@@ -10,6 +10,10 @@ export interface Cluster {
   link(room: ClusterRoom): RoomLink;
   /** Tells every other process about a change of access, session, existence or a notice. */
   broadcast(event: ClusterEvent): void;
+  /** Registers what tells who is connected to which document here, shared with the other processes. */
+  trackPresence(local: () => Map<string, Set<string>>): void;
+  /** The user ids connected to a document on the other live processes (empty while they cannot be asked). */
+  connectedUsers(docId: string): Promise<Set<string>>;
   /** Registers the handler of events from other processes, and of "recheck" after missed events. */
   onEvent(handler: (event: ClusterEvent | { type: "recheck" }) => void): void;
 }

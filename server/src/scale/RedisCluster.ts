@@ -4,6 +4,7 @@ import type { Logger } from "../logger.ts";
 import type { Cluster, ClusterEvent, ClusterRoom, RoomLink } from "../collab/cluster.ts";
 import { DocLink, type LinkHub } from "./DocLink.ts";
 import { readControlMessage, readDocMessage, type ControlMessage } from "./messages.ts";
+import { Presence, type LocalPresence } from "./Presence.ts";
 
 /** Bytes of publishes sent to Redis and not yet answered; past this, publishes are dropped (receivers repair from storage). */
 export const MAX_INFLIGHT_BYTES = 16 * 1024 * 1024;
@@ -51,6 +52,9 @@ export class RedisCluster implements Cluster, LinkHub {
   /** Round trip of this process's own last "alive" message through Redis, and when it came back. */
   private lastRoundTripMs = 0;
   private lastHeardSelfAt = Date.now();
+  private readonly presence: Presence;
+  private localPresence: LocalPresence | undefined;
+  private writingPresence = false;
 
   constructor(
     private readonly settings: RedisSettings,
@@ -72,10 +76,13 @@ export class RedisCluster implements Cluster, LinkHub {
       if (!warned) this.log.warn({ err: err.message }, "Redis unreachable; retrying");
       warned = true;
     };
+    this.presence = new Presence(this.pub, settings.prefix, this.id);
     this.pub.on("error", onError);
     this.sub.on("error", onError);
     this.pub.on("ready", () => {
       warned = false;
+      // Redis may have restarted empty: every entry is written again.
+      this.presence.reset();
       this.flushQueued();
       for (const set of this.links.values()) for (const link of set) link.announceHeads();
     });
@@ -237,9 +244,29 @@ export class RedisCluster implements Cluster, LinkHub {
     if (msg.kind === "event") this.handler(msg.event);
   }
 
+  trackPresence(local: LocalPresence): void {
+    this.localPresence = local;
+  }
+
+  async connectedUsers(docId: string): Promise<Set<string>> {
+    if (this.pub.status !== "ready") return new Set();
+    return this.presence.others(docId, (peer) => this.peers.has(peer));
+  }
+
+  /** Writes who is connected here (one write at a time; a failed one is simply done again next tick). */
+  private writePresence(): void {
+    if (!this.localPresence || this.writingPresence || this.pub.status !== "ready") return;
+    this.writingPresence = true;
+    this.presence
+      .write(this.localPresence())
+      .catch(() => this.presence.reset())
+      .finally(() => (this.writingPresence = false));
+  }
+
   /** Says this process is alive; a peer gone quiet has died: what it stored but did not publish is repaired from storage. */
   private tick(): void {
     if (this.pub.status === "ready") this.pub.publish(this.control, JSON.stringify({ kind: "alive", from: this.id, sentAt: Date.now() } satisfies ControlMessage)).catch(() => undefined);
+    this.writePresence();
     if (this.sub.status !== "ready") return;
     const now = Date.now();
     for (const [peer, seen] of this.peers) {
@@ -271,6 +298,7 @@ export class RedisCluster implements Cluster, LinkHub {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    if (this.pub.status === "ready") await this.presence.clear().catch(() => undefined);
     await Promise.all([this.pub.quit().catch(() => this.pub.disconnect()), this.sub.quit().catch(() => this.sub.disconnect())]);
   }
 }
