@@ -101,6 +101,20 @@ test("an open block stays open while others edit inside it and around it, and ed
   expect(b.toggle().getAttribute("aria-label")).toBe("Transcript (edited)");
 });
 
+test("an open block stays open when the editor draws it anew (a node view is replaced), and only that one", () => {
+  const { view, toggle } = editor(undefined, [fold("Transcript", "line"), fold("Other", "line")]);
+  toggle().click();
+  const first = view.dom.querySelector(".fold");
+  // New node view constructors make ProseMirror rebuild every node view of the document.
+  view.setProps({ nodeViews: { ...editorViews().nodeViews } });
+  expect(view.dom.querySelector(".fold")).not.toBe(first);
+  expect([...view.dom.querySelectorAll(".fold-toggle")].map((b) => b.getAttribute("aria-expanded"))).toEqual(["true", "false"]);
+  // Folded again by this person, it stays folded through the next rebuild.
+  toggle().click();
+  view.setProps({ nodeViews: { ...editorViews().nodeViews } });
+  expect(toggle().getAttribute("aria-expanded")).toBe("false");
+});
+
 test("the text cursor moving into a folded body opens it; in the summary line it stays folded", () => {
   const { view, toggle } = editor(undefined, [fold("Transcript", "00:01 Olga: hello")]);
   view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, 3)));

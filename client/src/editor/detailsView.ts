@@ -1,10 +1,26 @@
 import type { Node as PMNode } from "prosemirror-model";
 import { Plugin } from "prosemirror-state";
 import type { EditorView, NodeView, ViewMutationRecord } from "prosemirror-view";
+import { ySyncPluginKey } from "y-prosemirror";
 import { DETAILS } from "@confer/shared/schema";
 
 /** The node view behind each collapsible block's element, so the selection can open the one it enters. */
 const views = new WeakMap<Node, DetailsView>();
+
+/**
+ * Which blocks this page has open, by the shared document's element behind each: ProseMirror may
+ * replace a node view when the document changes around it (a remote edit), and the element outlives
+ * that. Never synced, never stored: a reload shows every block folded again.
+ */
+const openBlocks = new WeakSet<object>();
+
+/** The Yjs element behind `node` in the collaborative editor (undefined in a view without one). */
+function sharedElementOf(view: EditorView, node: PMNode): object | undefined {
+  const mapping = (ySyncPluginKey.getState(view.state) as { binding?: { mapping?: Map<object, PMNode> } } | undefined)?.binding?.mapping;
+  if (!mapping) return undefined;
+  for (const [type, mapped] of mapping) if (mapped === node) return type;
+  return undefined;
+}
 
 /**
  * Renders a collapsible block (`details`) with a disclosure button before its summary line. Whether
@@ -18,7 +34,10 @@ export class DetailsView implements NodeView {
   readonly toggle: HTMLButtonElement;
   private open = false;
 
-  constructor(private node: PMNode) {
+  constructor(
+    private node: PMNode,
+    private readonly view?: EditorView,
+  ) {
     this.dom = document.createElement("div");
     this.dom.className = "fold";
     this.toggle = document.createElement("button");
@@ -33,6 +52,23 @@ export class DetailsView implements NodeView {
     this.dom.append(this.toggle, this.contentDOM);
     views.set(this.dom, this);
     this.render();
+    this.restore();
+  }
+
+  /** Opens it again if this page had it open before ProseMirror replaced its node view. */
+  private restore(): void {
+    if (!this.view) return;
+    const found = sharedElementOf(this.view, this.node);
+    if (found) {
+      if (openBlocks.has(found)) this.setOpen(true);
+      return;
+    }
+    // A node made by a local change is linked to its element once the change is synced (same task).
+    queueMicrotask(() => {
+      if (!this.view || this.view.isDestroyed) return;
+      const later = sharedElementOf(this.view, this.node);
+      if (later && openBlocks.has(later)) this.setOpen(true);
+    });
   }
 
   /** Whether the body is shown on this page. */
@@ -44,6 +80,11 @@ export class DetailsView implements NodeView {
     if (open === this.open) return;
     this.open = open;
     this.render();
+    const element = this.view && sharedElementOf(this.view, this.node);
+    if (element) {
+      if (open) openBlocks.add(element);
+      else openBlocks.delete(element);
+    }
   }
 
   private render(): void {

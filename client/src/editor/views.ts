@@ -12,7 +12,7 @@ export function editorViews(meetingCards?: CardHub) {
     nodeViews: {
       task_item: (node: PMNode, view: EditorView, getPos: () => number | undefined) => new TaskItemView(node, view, getPos),
       meeting_card: (node: PMNode) => new MeetingCardView(node, meetingCards),
-      details: (node: PMNode) => new DetailsView(node),
+      details: (node: PMNode, view: EditorView) => new DetailsView(node, view),
     },
     markViews: { link: (mark: Mark, _view: EditorView, inline: boolean) => linkView(mark, inline) },
     /** DOM event handlers both views need (recording links are pressed, not edited). */
