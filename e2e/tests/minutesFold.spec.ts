@@ -109,17 +109,19 @@ test("the transcript is folded; the keyboard unfolds it and plays a timestamp; a
     await expect(toggle).toHaveAttribute("aria-expanded", "false");
     await expect(line).toBeHidden();
 
-    // At phone width: nothing sticks out sideways, folded or open, with the player showing.
+    // At phone width: nothing sticks out sideways, folded or open, and the player's controls get the
+    // whole width (its seek bar was a sliver beside the label).
     await a.setViewportSize({ width: 390, height: 844 });
     const overflow = () => a.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    await a.getByTestId("meeting-card").scrollIntoViewIfNeeded();
+    const centre = (el: ReturnType<Page["locator"]>) => el.evaluate((n) => n.scrollIntoView({ block: "center" }));
+    await centre(a.getByTestId("meeting-card"));
     await snap(a, "42-phone-minutes-card");
     expect(await overflow()).toBe(0);
-    await toggle.scrollIntoViewIfNeeded();
+    await centre(toggle);
     await snap(a, "43-phone-transcript-folded");
     await toggle.click();
     await expect(line).toBeVisible();
-    await line.scrollIntoViewIfNeeded();
+    await centre(line);
     await snap(a, "44-phone-transcript-open-player");
     expect(await overflow()).toBe(0);
     for (const el of [player, a.getByTestId("meeting-card"), line]) {
@@ -127,6 +129,8 @@ test("the transcript is folded; the keyboard unfolds it and plays a timestamp; a
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(390);
     }
+    expect((await a.getByTestId("recording-audio").boundingBox())!.width).toBeGreaterThanOrEqual(300);
+    await expect(player).toContainText(`Playing ${label} · Alice`);
   } finally {
     await ctx.close();
     await new Promise((r) => standIn.close(r));
