@@ -45,14 +45,11 @@ test("in edit mode a timestamp is a link reached by Tab, not editable text; othe
   expect(other.hasAttribute("contenteditable")).toBe(false);
 });
 
-test("pressing a timestamp plays from its moment and leaves the text cursor where it was", () => {
-  const { view, stamp, play } = transcriptLine();
-  const before = view.state.selection;
-  const down = new MouseEvent("mousedown", { bubbles: true, cancelable: true, button: 0 });
-  stamp.dispatchEvent(down);
+// That a click opens no link card over the text is seen in a real browser: e2e/tests/minutesFold.spec.ts.
+test("a click on a timestamp in edit mode plays its speaker's recording from its moment", () => {
+  const { stamp, play } = transcriptLine();
   stamp.click();
   expect(play).toHaveBeenCalledWith({ meetingId: "m1", file: "TR_a-1.ogg", at: 60, label: "01:01 · Olga Owner" });
-  expect(view.state.selection.eq(before)).toBe(true);
 });
 
 test("Enter on a focused timestamp is the link's (it plays), not a new paragraph", () => {
