@@ -61,3 +61,16 @@ test("Enter on a focused timestamp is the link's (it plays), not a new paragraph
   expect(enter.defaultPrevented).toBe(false);
   expect(view.state.doc.eq(before)).toBe(true);
 });
+
+test("read-only, a timestamp is the same focusable link: a click plays it, Enter is left to the link", () => {
+  const { view, stamp, play } = transcriptLine();
+  view.setProps({ editable: () => false });
+  const again = view.dom.querySelector<HTMLAnchorElement>("a.recording-link")!;
+  expect(again.tabIndex).toBe(0);
+  expect(again.textContent).toBe(stamp.textContent);
+  again.click();
+  expect(play).toHaveBeenCalledWith({ meetingId: "m1", file: "TR_a-1.ogg", at: 60, label: "01:01 · Olga Owner" });
+  const enter = new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true });
+  again.dispatchEvent(enter);
+  expect(enter.defaultPrevented).toBe(false);
+});
