@@ -160,3 +160,18 @@ test("copied, it is <details><summary>; pasted back, it is the same collapsible 
   expect(pasted.type.name).toBe("details");
   expect(pasted.eq(block)).toBe(true);
 });
+
+// ProseMirror's own Enter (liftEmptyBlock) does this; the test keeps it so for the collapsible block.
+test("Enter on an empty last line of an open block leaves it, with the cursor in a new line after it", () => {
+  const { view } = editor(undefined, [fold("Transcript", "line"), p("After")]);
+  const end = 1 + view.state.doc.child(0).content.size - 1;
+  view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, end)));
+  view.dispatch(view.state.tr.split(end));
+  expect(view.state.doc.child(0).childCount).toBe(3);
+  view.someProp("handleKeyDown", (f) => f(view, new KeyboardEvent("keydown", { key: "Enter" })));
+  expect(view.state.doc.child(0).childCount).toBe(2);
+  expect(view.state.doc.childCount).toBe(3);
+  expect(view.state.selection.$from.parent).toBe(view.state.doc.child(1));
+  expect(view.state.doc.child(1).textContent).toBe("");
+  expect(view.state.doc.child(2).textContent).toBe("After");
+});
