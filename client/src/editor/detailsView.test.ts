@@ -126,6 +126,15 @@ test("the text cursor moving into a folded body opens it; in the summary line it
   expect(toggle().getAttribute("aria-expanded")).toBe("true");
 });
 
+test("a change that leaves the cursor inside a folded body (the minutes arriving) does not open it", () => {
+  const { view, toggle } = editor(undefined, [p("Agenda")]);
+  view.dispatch(view.state.tr.setSelection(TextSelection.atEnd(view.state.doc)));
+  // The document is replaced as y-prosemirror applies a remote change, and the cursor maps to the end.
+  view.dispatch(view.state.tr.replaceWith(0, view.state.doc.content.size, [p("Agenda"), fold("Transcript", "00:01 Olga: hello")]));
+  expect(view.state.selection.$head.parent.textContent).toBe("00:01 Olga: hello");
+  expect(toggle().getAttribute("aria-expanded")).toBe("false");
+});
+
 test("the summary names the button as text, never as HTML", () => {
   const { toggle, view } = editor(undefined, [fold("<img src=x onerror=alert(1)>", "line")]);
   expect(toggle().getAttribute("aria-label")).toBe("<img src=x onerror=alert(1)>");

@@ -130,12 +130,16 @@ export function openAtSelection(view: EditorView): void {
   }
 }
 
-/** A plugin that keeps the text cursor out of folded bodies by opening them when it enters. */
+/**
+ * A plugin that opens a folded block when the person moves the text cursor into its body (arrows, a
+ * search, a click). Only moves that leave the document as it was count: when a change (another
+ * person's, or the minutes being written) happens to leave the cursor in a body, it stays folded.
+ */
 export function foldPlugin(): Plugin {
   return new Plugin({
     view: () => ({
       update(view, prev) {
-        if (!view.state.selection.eq(prev.selection)) openAtSelection(view);
+        if (view.state.doc === prev.doc && !view.state.selection.eq(prev.selection)) openAtSelection(view);
       },
     }),
   });
