@@ -177,9 +177,9 @@ test("a recorded meeting becomes minutes in the document for everyone, and a tra
       expect(order[1]).toBe("meeting-card");
       expect(order[2]).toMatch(/^Minutes · /);
       await expect(editor).toContainText("Bob · Globex · external — joined");
-      // Each person's words under their name, in the transcript.
+      // Each person's words under their name, in the transcript (folded: read from the document's text).
       for (const [who, name] of [["alice", "Alice"], ["bob", "Bob"], ["carol", "Carol"]] as const) {
-        const said = (await editor.locator("blockquote p").filter({ has: p.locator("strong", { hasText: `${name}:` }) }).allTextContents()).join(" ");
+        const said = (await editor.locator(".fold-body p").filter({ has: p.locator("strong", { hasText: `${name}:` }) }).allTextContents()).join(" ");
         expect(said, `${name}'s lines on ${p === a ? "Alice's" : p === b ? "Bob's" : "Carol's"} page`).toMatch(HEARD[who]);
       }
     }
@@ -187,8 +187,9 @@ test("a recorded meeting becomes minutes in the document for everyone, and a tra
     await c!.getByTestId("meeting-card").scrollIntoViewIfNeeded();
     await snap(c!, "34-minutes-in-the-document");
 
-    // Bob, the guest, clicks the timestamp of Carol's line: her recording plays from that moment.
-    const carolsLine = b!.getByTestId("editor").locator("blockquote p").filter({ has: b!.locator("strong", { hasText: "Carol:" }) }).first();
+    // Bob, the guest, unfolds the transcript and clicks the timestamp of Carol's line: her recording plays from that moment.
+    await b!.getByTestId("editor").getByRole("button", { name: /^Transcript · \d+ lines/ }).click();
+    const carolsLine = b!.getByTestId("editor").locator(".fold-body p").filter({ has: b!.locator("strong", { hasText: "Carol:" }) }).first();
     const stamp = carolsLine.locator("a").first();
     const href = (await stamp.getAttribute("href"))!;
     expect(href).toMatch(/\/api\/meetings\/[\w-]+\/recordings\/[\w.-]+\.ogg#t=\d+$/);

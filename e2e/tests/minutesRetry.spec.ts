@@ -88,7 +88,7 @@ test("failed minutes say what failed to everyone; only the host may try again, a
     standIn = await startStandIn();
     await retry.click();
     for (const p of [a, c]) await expect(p.getByTestId("meeting-card").getByTestId("minutes-status")).toHaveText("Minutes are below", { timeout: 60_000 });
-    await expect(c.getByTestId("editor").locator("blockquote")).toContainText("We decided to ship the release on Monday.");
+    await expect(c.getByTestId("editor").locator(".fold-body")).toContainText("We decided to ship the release on Monday.");
     await expect(c.getByTestId("editor")).toContainText("Decisions");
   } finally {
     await Promise.all([ctxA!.close(), ctxC!.close()]);

@@ -107,7 +107,10 @@ describe("a recorded meeting becomes minutes in the document", () => {
     expect(tasks).toEqual(expect.arrayContaining([expect.stringMatching(/^Bob: send .*contract — by Friday$/), expect.stringMatching(/^Priya: review .*pricing — by Monday$/)]));
     const decisions = textOf(body.find((b, i) => b.type === "bullet_list" && textOf(body[i - 1]!) === "Decisions")!);
     expect(decisions).toMatch(/launch .*product in march/i);
-    const quote = body.find((b) => b.type === "blockquote")!;
+    // The transcript, folded: a summary line, then one paragraph per line.
+    const fold = body.find((b) => b.type === "details")!;
+    expect(textOf(fold.content![0]!)).toMatch(/^Transcript · \d+ lines · \d+ min$/);
+    const quote = { ...fold, content: fold.content!.slice(1) };
     const speakers = (quote.content ?? []).map((p) => (p.content ?? []).find((t) => t.marks?.some((m) => m.type === "strong"))?.text);
     expect(turns(speakers)).toEqual(["Olga Owner:", "Priya Okafor:", "Bob Baker:", "Olga Owner:"]);
     const stamp = (quote.content![1]!.content![0] as Json).marks![0]!;

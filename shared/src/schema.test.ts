@@ -7,13 +7,13 @@ const { nodes, marks } = schema;
 
 test("the schema has exactly the node and mark types the editor and the server agree on", () => {
   // Adding one is a schema change: bump SCHEMA_VERSION (shared/src/schemaVersion.ts) with it.
-  const nodeNames: NodeName[] = ["blockquote", "bullet_list", "code_block", "doc", "hard_break", "heading", "horizontal_rule", "list_item", "meeting_card", "ordered_list", "paragraph", "task_item", "task_list", "text"];
+  const nodeNames: NodeName[] = ["blockquote", "bullet_list", "code_block", "details", "details_summary", "doc", "hard_break", "heading", "horizontal_rule", "list_item", "meeting_card", "ordered_list", "paragraph", "task_item", "task_list", "text"];
   const markNames: MarkName[] = ["code", "em", "link", "strike", "strong"];
   expect(Object.keys(schema.nodes).sort()).toEqual(nodeNames.sort());
   expect(Object.keys(schema.marks).sort()).toEqual(markNames.sort());
   expect(BODY_FRAGMENT).toBe("prosemirror");
-  // The version that goes with exactly these types (2 added meeting_card).
-  expect(SCHEMA_VERSION).toBe(2);
+  // The version that goes with exactly these types (2 added meeting_card, 3 details and details_summary).
+  expect(SCHEMA_VERSION).toBe(3);
 });
 
 test("a document of every block type is valid and round-trips through JSON", () => {
@@ -28,6 +28,7 @@ test("a document of every block type is valid and round-trips through JSON", () 
     nodes.ordered_list.create({ order: 3 }, [nodes.list_item.create(null, [p("c")])]),
     nodes.task_list.create(null, [nodes.task_item.create({ checked: true }, [p("done")])]),
     nodes.meeting_card.create({ meetingId: "mtg_Abc-123" }),
+    nodes.details.create(null, [nodes.details_summary.create(null, schema.text("Transcript")), p("line")]),
   ]);
   doc.check();
   expect(schema.nodeFromJSON(doc.toJSON()).eq(doc)).toBe(true);
@@ -69,4 +70,18 @@ test("a meeting card holds a meeting id and nothing else, and round-trips throug
   const el = (id: string) => ({ getAttribute: (name: string) => (name === "data-meeting-id" ? id : null) }) as unknown as HTMLElement;
   expect(rule.getAttrs!(el("mtg_Abc-123"))).toEqual({ meetingId: "mtg_Abc-123" });
   expect(rule.getAttrs!(el("bad id with spaces"))).toBe(false);
+});
+
+test("a collapsible block is a summary line then blocks; it holds no open state and copies as <details><summary>", () => {
+  const summary = nodes.details_summary.create(null, schema.text("Transcript · 2 lines · 3 min"));
+  const fold = nodes.details.create(null, [summary, nodes.paragraph.create(null, schema.text("00:01 Olga: hello"))]);
+  fold.check();
+  // Open or folded is each reader's view, never the document's.
+  expect(fold.attrs).toEqual({});
+  expect(() => nodes.details.create(null, [summary]).check()).toThrow();
+  expect(() => nodes.details.create(null, [nodes.paragraph.create(), summary]).check()).toThrow();
+  expect(nodes.details.spec.toDOM!(fold)).toEqual(["details", { class: "fold" }, 0]);
+  expect(nodes.details_summary.spec.toDOM!(summary)).toEqual(["summary", { class: "fold-summary" }, 0]);
+  expect(nodes.details.spec.parseDOM).toEqual([{ tag: "details" }]);
+  expect(nodes.details_summary.spec.parseDOM).toEqual([{ tag: "summary" }]);
 });

@@ -1,7 +1,9 @@
 import { Schema, type DOMOutputSpec, type NodeSpec, type MarkSpec } from "prosemirror-model";
 import { meetingCardSpec } from "./nodes/meetingCard.ts";
+import { detailsSpec, detailsSummarySpec } from "./nodes/details.ts";
 
 export { MEETING_CARD, MEETING_ID_PATTERN } from "./nodes/meetingCard.ts";
+export { DETAILS, DETAILS_SUMMARY } from "./nodes/details.ts";
 
 /** Protocols a link may point to; anything else (javascript:, data:) is dropped when rendered. */
 export const SAFE_LINK_PROTOCOLS = ["http:", "https:", "mailto:"];
@@ -94,6 +96,8 @@ const nodes = {
     toDOM: (node): DOMOutputSpec => ["li", { "data-checked": String(node.attrs.checked), class: "task-item" }, 0],
   },
   meeting_card: meetingCardSpec,
+  details: detailsSpec,
+  details_summary: detailsSummarySpec,
   text: { group: "inline" },
   hard_break: {
     inline: true,

@@ -2,14 +2,14 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode }
 import { EditorState } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import type * as Y from "yjs";
-import type { Node as PMNode } from "prosemirror-model";
 import type { Awareness } from "y-protocols/awareness";
 import { BODY_FRAGMENT, schema } from "@confer/shared/schema";
 import { buildPlugins } from "./plugins.ts";
 import type { EditorUi } from "./keymap.ts";
-import { TaskItemView, syncTaskCheckboxes } from "./taskItemView.ts";
-import { MeetingCardView } from "./meetingCard.ts";
-import { playRecordingLinks } from "./recordingLinks.ts";
+import { syncTaskCheckboxes } from "./taskItemView.ts";
+import { playRecordingLinks, recordingLink } from "./recordingLinks.ts";
+import { editorViews } from "./views.ts";
+import "./fold.css";
 import type { CardHub } from "../meetings/CardHub.ts";
 import { Toolbar } from "./toolbar/Toolbar.tsx";
 import { LinkPopover } from "./toolbar/LinkPopover.tsx";
@@ -75,10 +75,7 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
     };
     let v: EditorView;
     let stop: () => void;
-    const nodeViews = {
-      task_item: (node: PMNode, view: EditorView, getPos: () => number | undefined) => new TaskItemView(node, view, getPos),
-      meeting_card: (node: PMNode) => new MeetingCardView(node, meetingCards),
-    };
+    const { nodeViews, markViews, handleDOMEvents: linkEvents } = editorViews(meetingCards);
     if (!frozen && isNewerThanClient(ydoc, body)) {
       // Content from a newer version arrived between the render and now: the binding must never see it.
       setNewerDoc(ydoc);
@@ -91,6 +88,8 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
         editable: () => false,
         attributes: { ...attributes, "aria-readonly": "true" },
         nodeViews,
+        markViews,
+        handleDOMEvents: linkEvents,
         dispatchTransaction(this: EditorView, tr) {
           // Selection only: this view's document comes from Yjs and never goes back.
           if (this.isDestroyed || tr.docChanged) return;
@@ -112,7 +111,9 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
         editable: () => !readOnlyRef.current,
         attributes,
         nodeViews,
+        markViews,
         handleDOMEvents: {
+          ...linkEvents,
           focus: () => void setFocused(true),
           blur: () => void setFocused(false),
         },
@@ -154,7 +155,9 @@ export function Editor({ ydoc, awareness, readOnly, outdated = false, onView, ba
   // The link card: shown while the cursor sits in a link (and the link editor is not open).
   useLayoutEffect(() => {
     const wrapper = wrapperRef.current;
-    const link = view && state && wrapper && focused && !readOnly && !frozen && !linkAnchor && state.selection.empty ? linkAtSelection(state) : undefined;
+    const found = view && state && wrapper && focused && !readOnly && !frozen && !linkAnchor && state.selection.empty ? linkAtSelection(state) : undefined;
+    // A timestamp of the minutes plays when pressed; it gets no card (edit it with the link editor).
+    const link = found && !recordingLink(found.href, window.location.origin) ? found : undefined;
     setBubble(link && wrapper && view ? { href: link.href, anchor: anchorBelow(view, link.from, wrapper, 360) } : undefined);
   }, [view, state, focused, readOnly, frozen, linkAnchor]);
 

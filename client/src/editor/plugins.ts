@@ -12,6 +12,7 @@ import { createUndoManager } from "./undo.ts";
 import { pastePlugin } from "./paste/pastePlugin.ts";
 import { cursorLabels } from "./cursorLabels.ts";
 import { presenterHighlight } from "./presenterHighlight.ts";
+import { foldPlugin } from "./detailsView.ts";
 
 /** Everything the editor needs to be collaborative. */
 export interface EditorPluginOptions {
@@ -27,6 +28,7 @@ export function buildPlugins({ fragment, awareness, ui }: EditorPluginOptions): 
     yCursorPlugin(awareness, cursorBuilders(awareness)),
     cursorLabels(awareness),
     presenterHighlight(),
+    foldPlugin(),
     yUndoPlugin({ undoManager: createUndoManager(fragment) }),
     pastePlugin(),
     buildInputRules(),

@@ -1,3 +1,6 @@
+import { DOMSerializer, type Mark } from "prosemirror-model";
+import type { EditorView, MarkView } from "prosemirror-view";
+import { safeHref } from "@confer/shared/schema";
 import type { CardHub, PlayRequest } from "../meetings/CardHub.ts";
 
 /** A meeting recording's path as the minutes writer links to it (server/src/minutes/document/blocks.ts). */
@@ -48,3 +51,41 @@ export function playRecordingLinks(root: HTMLElement, hub: CardHub): () => void 
   root.addEventListener("click", onClick);
   return () => root.removeEventListener("click", onClick);
 }
+
+/** Class of a link the minutes' player plays (a timestamp or a recording), as the editor renders it. */
+export const RECORDING_LINK_CLASS = "recording-link";
+
+/**
+ * How the editor renders a link: a link to a recording of the page's own server is a button-like
+ * link that is not editable text, so a click or Enter plays it (see playRecordingLinks) instead of
+ * putting the cursor in it, and Tab reaches it in edit mode as in the read-only view. Other links
+ * render as the schema says. The address is set as an attribute, never as HTML.
+ */
+export function linkView(mark: Mark, inline = true): MarkView {
+  const href = safeHref(mark.attrs.href);
+  if (!href || !recordingLink(href, window.location.origin)) return DOMSerializer.renderSpec(document, mark.type.spec.toDOM!(mark, inline));
+  const a = document.createElement("a");
+  a.href = href;
+  a.className = RECORDING_LINK_CLASS;
+  a.contentEditable = "false";
+  a.tabIndex = 0;
+  a.rel = "noopener noreferrer nofollow";
+  a.title = "Play the recording from here";
+  return { dom: a, contentDOM: a };
+}
+
+/** Whether an event is aimed at a recording link inside the editor rather than at its text. */
+function onRecordingLink(view: EditorView, event: Event): boolean {
+  const target = event.target instanceof Element ? event.target.closest(`a.${RECORDING_LINK_CLASS}`) : null;
+  return !!target && view.dom.contains(target);
+}
+
+/**
+ * Keeps the editor's hands off presses on a recording link: a mouse press does not move the text
+ * cursor into it (no link card opens), and Enter on a focused one is the link's own (it plays)
+ * rather than a new paragraph at the cursor.
+ */
+export const recordingLinkEvents = {
+  mousedown: (view: EditorView, event: MouseEvent) => onRecordingLink(view, event),
+  keydown: (view: EditorView, event: KeyboardEvent) => onRecordingLink(view, event),
+};

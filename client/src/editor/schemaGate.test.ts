@@ -6,6 +6,7 @@ import { BODY_FRAGMENT, schema } from "@confer/shared/schema";
 import { createTestEditor } from "./testView.ts";
 import { docSchemaVersion, hasUnknownContent, isNewerThanClient, watchForNewerSchema } from "./schemaGate.ts";
 import { readOnlyBody } from "./readOnlyBody.ts";
+import { Schema } from "prosemirror-model";
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -99,4 +100,35 @@ test("the read-only reading shows what it knows, marks where the rest is, and wr
   expect(body.doc.toString()).toBe('doc(paragraph("one"), paragraph("two"))');
   expect(body.unknownAt).toEqual([5]);
   expect(updates).toHaveLength(0);
+});
+
+/** The minutes' folded transcript as the server writes it: a details block holding a summary and a line. */
+function withTranscript(): Y.Doc {
+  const doc = seeded();
+  const fold = new Y.XmlElement("details");
+  const summary = new Y.XmlElement("details_summary");
+  summary.insert(0, [new Y.XmlText("Transcript · 1 line · 2 min")]);
+  fold.insert(0, [summary, paragraph("00:01 Olga: hello")]);
+  doc.getXmlFragment(BODY_FRAGMENT).insert(2, [fold]);
+  return doc;
+}
+
+test("schema 3's collapsible block is known here: a bound editor keeps it and nothing is frozen", () => {
+  expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(3);
+  const ydoc = withTranscript();
+  expect(isNewerThanClient(ydoc, ydoc.getXmlFragment(BODY_FRAGMENT))).toBe(false);
+  const t = createTestEditor(ydoc);
+  cleanup.push(t.destroy);
+  expect(names(ydoc)).toEqual(["paragraph", "paragraph", "details"]);
+  expect(t.view.state.doc.child(2).type.name).toBe("details");
+});
+
+test("a schema-2 page finds the collapsible block unknown: it shows the rest read-only and marks where it is", () => {
+  const schema2 = new Schema({ nodes: schema.spec.nodes.remove("details").remove("details_summary"), marks: schema.spec.marks });
+  const ydoc = withTranscript();
+  const body = readOnlyBody(ydoc.getXmlFragment(BODY_FRAGMENT), schema2);
+  expect(body.doc.childCount).toBe(2);
+  expect(body.unknownAt).toEqual([body.doc.content.size]);
+  // Nothing was written: the block is still in the shared document.
+  expect(names(ydoc)).toEqual(["paragraph", "paragraph", "details"]);
 });

@@ -1,7 +1,7 @@
 /**
  * Notion: to-dos come as `ul.to-do-list > li` with a `div.checkbox(-on|-off)` instead of a checkbox,
- * toggles as `<details><summary>`, callouts as `figure.callout` with an emoji icon. Make tasks of the
- * to-dos and plain blocks of the rest.
+ * toggles as `<details><summary>` (read as our collapsible block, as Confer's own copies are), callouts
+ * as `figure.callout` with an emoji icon. Make tasks of the to-dos and plain blocks of the rest.
  */
 export function cleanNotion(root: HTMLElement): void {
   for (const list of root.querySelectorAll("ul.to-do-list")) {
@@ -13,12 +13,6 @@ export function cleanNotion(root: HTMLElement): void {
       box?.remove();
     }
   }
-  for (const summary of root.querySelectorAll("details > summary")) {
-    const p = root.ownerDocument.createElement("p");
-    p.append(...summary.childNodes);
-    summary.replaceWith(p);
-  }
-  for (const details of root.querySelectorAll("details")) details.replaceWith(...details.childNodes);
   for (const callout of root.querySelectorAll("figure.callout")) {
     // The icon is decoration; the text becomes a quote, the closest block we have.
     const quote = root.ownerDocument.createElement("blockquote");

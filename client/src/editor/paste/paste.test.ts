@@ -98,7 +98,7 @@ test("Word: drawn bullets become real (nested, numbered) lists, <o:p> and spacer
   ]);
 });
 
-test("Notion: to-dos are tasks, code stays code, callouts and toggles keep their text, header cells are bold", () => {
+test("Notion: to-dos are tasks, code stays code, callouts keep their text, toggles are collapsible blocks, header cells are bold", () => {
   expect(outline(paste("html", notionHtml))).toEqual([
     "h1: Project brief",
     "p: Some <strong>bold</strong>, <em>italic</em>, <strike>struck</strike> and <code>inline code</code>, with <a https://www.notion.so/acme/Brief-3f2a>a link</a>.",
@@ -125,8 +125,9 @@ test("Notion: to-dos are tasks, code stays code, callouts and toggles keep their
     "  p: A quote worth keeping",
     "blockquote",
     "  p: Remember the deadline",
-    "p: Toggle heading",
-    "p: Hidden detail",
+    "details",
+    "  details_summary: Toggle heading",
+    "  p: Hidden detail",
     "h3: Table",
     "p: <strong>Name</strong> | <strong>Role</strong>",
     "p: Ana | Design",

@@ -50,11 +50,17 @@ export function recordingUrl(ctx: BlockContext, meetingId: string, file: string,
   return at === undefined ? base : `${base}#t=${Math.max(0, Math.floor(at))}`;
 }
 
+/** The transcript's summary line: "Transcript · 42 lines · 12 min". */
+export function transcriptSummary(m: Pick<Minutes, "transcript" | "durationMinutes">): string {
+  const n = m.transcript.length;
+  return `Transcript · ${n} ${n === 1 ? "line" : "lines"} · ${m.durationMinutes} min`;
+}
+
 /**
  * The minutes as blocks of the shared schema: title, attendees, summary, decisions, action items
- * (task items), recordings and the transcript. The schema has no collapsible block yet, so the
- * transcript is "folded" as a quote under its own heading, one paragraph per line, each timestamp a
- * link that plays the speaker's recording from that moment.
+ * (task items), recordings and the transcript. The transcript is a collapsible block (`details`),
+ * which every reader sees folded until they open it; inside, one paragraph per line, each timestamp
+ * a link that plays the speaker's recording from that moment.
  */
 export function minutesBlocks(m: Minutes, ctx: BlockContext): PMNode[] {
   const blocks: Json[] = [heading(2, minutesTitle(m))];
@@ -105,22 +111,21 @@ export function minutesBlocks(m: Minutes, ctx: BlockContext): PMNode[] {
     );
   }
 
-  blocks.push(heading(3, `Transcript (${m.transcript.length} ${m.transcript.length === 1 ? "line" : "lines"})`));
-  if (m.transcript.length === 0) {
-    blocks.push(para(em(ctx.transcriptNote ?? "Nothing was transcribed.")));
+  const lines = m.transcript.length;
+  const body: Json[] = [];
+  if (lines === 0) {
+    body.push(para(em(ctx.transcriptNote ?? "Nothing was transcribed.")));
   } else {
     const shown = m.transcript.slice(0, MAX_TRANSCRIPT_LINES);
-    const more = m.transcript.length - shown.length;
-    blocks.push({
-      type: "blockquote",
-      content: shown.map((l) => {
-        const href = l.recording && recordingUrl(ctx, m.meetingId, l.recording.file, l.recording.at);
-        const stamp = clock(l.start);
-        return para(href ? link(stamp, href) : text(stamp), text(" "), strong(`${l.speaker.name}:`), text(` ${l.text}`));
-      }),
-    });
-    if (more > 0) blocks.push(para(em(`… and ${more} more lines: see the recordings.`)));
+    const more = lines - shown.length;
+    for (const l of shown) {
+      const href = l.recording && recordingUrl(ctx, m.meetingId, l.recording.file, l.recording.at);
+      const stamp = clock(l.start);
+      body.push(para(href ? link(stamp, href) : text(stamp), text(" "), strong(`${l.speaker.name}:`), text(` ${l.text}`)));
+    }
+    if (more > 0) body.push(para(em(`… and ${more} more lines: see the recordings.`)));
   }
+  blocks.push({ type: "details", content: [{ type: "details_summary", content: [text(transcriptSummary(m))] }, ...body] });
   return blocks.map((b) => {
     const node = schema.nodeFromJSON(b);
     node.check();

@@ -52,10 +52,31 @@ describe("writing the minutes into the document", () => {
     expect(all).toContain("Priya: review the pricing — by Monday");
     const task = body.find((b) => b.type === "task_list")!;
     expect(task.content![0]!.attrs).toEqual({ checked: false });
-    // The transcript's timestamp plays the recording from that moment.
-    const quote = body.find((b) => b.type === "blockquote")!;
-    const stamp = quote.content![0]!.content![0]!;
-    expect(stamp).toMatchObject({ text: "01:01", marks: [{ type: "link", attrs: { href: "https://confer.example/api/meetings/meet1/recordings/TR_a-1.ogg#t=60" } }] });
+  });
+
+  it("puts the transcript in a collapsible block, folded for every reader, each timestamp playing the recording", () => {
+    const doc = docWithCard("meet1");
+    doc.transact(() => writeMinutes(doc, "meet1", minutesBlocks(minutes, ctx), "x"));
+    const body = read(doc).content!;
+    // The transcript is the last block of the minutes, right before what followed the card.
+    const fold = body[body.length - 2]!;
+    expect(fold.type).toBe("details");
+    // Folded: whether it is open is no attribute of the document, so nobody's page opens it.
+    expect(fold.attrs ?? {}).toEqual({});
+    const [summary, ...lines] = fold.content!;
+    expect(summary).toEqual({ type: "details_summary", content: [{ type: "text", text: "Transcript · 1 line · 25 min" }] });
+    expect(lines.map(textOf)).toEqual(["01:01 Olga Owner: we decided to launch in march"]);
+    expect(lines[0]!.content![0]).toMatchObject({ text: "01:01", marks: [{ type: "link", attrs: { href: "https://confer.example/api/meetings/meet1/recordings/TR_a-1.ogg#t=60" } }] });
+    // Nothing of the transcript is outside the fold.
+    const outside = textOf({ type: "doc", content: body.filter((b) => b !== fold) });
+    expect(outside).not.toContain("we decided to launch in march");
+  });
+
+  it("says inside the fold why there is no transcript", () => {
+    const doc = docWithCard("meet1");
+    doc.transact(() => writeMinutes(doc, "meet1", minutesBlocks({ ...minutes, transcript: [] }, { ...ctx, transcriptNote: "No speech engine is installed." }), "x"));
+    const fold = read(doc).content!.find((b) => b.type === "details")!;
+    expect(fold.content!.map(textOf)).toEqual(["Transcript · 0 lines · 25 min", "No speech engine is installed."]);
   });
 
   it("writes once: a second write (retry, replay, restart) changes nothing", () => {
