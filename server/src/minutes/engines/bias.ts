@@ -40,12 +40,12 @@ export function keyphrases(hints: Hints): string[] {
 }
 
 /**
- * Distinctive words of a document's text: capitalised words that are not at a sentence start (names,
- * products), most frequent first.
+ * Distinctive words of a document's text: capitalised words that are not at a sentence start, a
+ * line start or a list item's start (names, products), most frequent first.
  */
 export function documentTerms(text: string): string[] {
   const counts = new Map<string, number>();
-  for (const m of text.matchAll(/(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}|[A-Z]{2,}[a-z]*)\b/gm)) {
+  for (const m of text.matchAll(/(?<![.!?]\s)(?<!^[ \t]*(?:[-*•]|\d+[.)])?[ \t]*)\b([A-Z][a-z]{2,}|[A-Z]{2,}[a-z]*)\b/gm)) {
     const w = normWord(m[1]!);
     if (w.length >= 3 && !COMMON.has(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
   }
