@@ -68,7 +68,8 @@ export function toSegments(ws: TimedWord[]): Segment[] {
 
 /**
  * The offline engine: Debian's pocketsphinx (0.8 command line) on 16 kHz mono WAV made by ffmpeg.
- * Biased with what the meeting knows: a second, keyword-spotting pass (`-kws`) looks for the
+ * The language-model pass decodes the recording's first seconds once before the recording, so that
+ * its first words are not decoded with the model's average voice (`withWarmup`). Biased with what the meeting knows: a second, keyword-spotting pass (`-kws`) looks for the
  * attendees' names, companies and the document's terms (pronunciations from the CMU dictionary,
  * or flite's letter-to-sound rules for words it lacks, in a meeting dictionary) and puts what it
  * finds into the language-model transcript. `bias: false` skips that pass (the benchmark's control).
