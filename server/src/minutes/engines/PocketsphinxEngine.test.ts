@@ -40,6 +40,8 @@ describe("the offline engine", () => {
     expect(mergeDetections(right, [{ word: "kenji", start: 0.05, end: 0.45, prob: 0.9 }]).map((w) => w.word)).toEqual(["kenji", "will"]);
     expect(keyphrases({ names: ["Priya Okafor", "Al B"], companies: ["Globex"], terms: ["pricing"] })).toEqual(["priya okafor", "priya", "okafor", "globex", "pricing"]);
     expect(documentTerms("Notes on the Globex deal. We met Initech and Globex again.")).toEqual(["globex", "initech"]);
+    // An agenda's headings and list items start with capitals too: those are not names.
+    expect(documentTerms("Agenda\n- Last quarter Globex asked for more.\n  * Pricing for Initech\n2) Budget\n3. Decisions")).toEqual(["globex", "initech"]);
   });
 
   it("transcribes flite speech, and with biasing gets the company name right", async () => {
@@ -54,5 +56,25 @@ describe("the offline engine", () => {
     expect(text(biased)).toContain("globex");
     expect(progress.at(-1)).toBe(1);
     expect(biased[0]!.start).toBeGreaterThanOrEqual(0);
+  });
+
+  it("with an agenda's terms and an attendee's name, gets both right in a line it was not tuned on", async () => {
+    const wav = say("Priya will draft the renewal terms for Globex.", path.join(dir, "b.wav"));
+    const agenda = "Globex contract review\n\nAgenda\n1. Contract renewal with Globex: terms, pricing\n2. Initech order and invoice\n";
+    const hints = { names: ["Priya Okafor", "Bob Baker"], companies: ["Acme"], terms: documentTerms(agenda) };
+    expect(hints.terms).toEqual(["globex"]); // a list item's first word counts as a sentence start
+    const text = async (bias: boolean) => (await new PocketsphinxEngine({ bias }).transcribe(wav, hints, () => undefined)).map((x) => x.text).join(" ");
+    const plain = await text(false);
+    expect(plain).toContain("draft the renewal terms");
+    expect(plain).not.toMatch(/priya|globex/);
+    expect(await text(true)).toBe("priya will draft the renewal terms for globex");
+  });
+
+  it("gets the first words of a short recording right (the speaker's first seconds are decoded once before)", async () => {
+    const wav = say("Can we meet with Initech on Thursday afternoon?", path.join(dir, "c.wav"));
+    const segments = await new PocketsphinxEngine({ bias: true }).transcribe(wav, { names: [], companies: ["Initech"], terms: [] }, () => undefined);
+    expect(segments.map((s) => s.text).join(" ")).toBe("can we meet with initech on thursday afternoon");
+    // On the recording's own clock: the line starts within its first half second.
+    expect(segments[0]!.start).toBeLessThan(0.5);
   });
 });

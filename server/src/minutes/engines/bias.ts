@@ -40,12 +40,12 @@ export function keyphrases(hints: Hints): string[] {
 }
 
 /**
- * Distinctive words of a document's text: capitalised words that are not at a sentence start (names,
- * products), most frequent first.
+ * Distinctive words of a document's text: capitalised words that are not at a sentence start, a
+ * line start or a list item's start (names, products), most frequent first.
  */
 export function documentTerms(text: string): string[] {
   const counts = new Map<string, number>();
-  for (const m of text.matchAll(/(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}|[A-Z]{2,}[a-z]*)\b/gm)) {
+  for (const m of text.matchAll(/(?<![.!?]\s)(?<!^[ \t]*(?:[-*•]|\d+[.)])?[ \t]*)\b([A-Z][a-z]{2,}|[A-Z]{2,}[a-z]*)\b/gm)) {
     const w = normWord(m[1]!);
     if (w.length >= 3 && !COMMON.has(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
   }
@@ -102,10 +102,13 @@ export interface TimedWord {
   prob: number;
 }
 
+/** Letters from which a spotted keyphrase replaces words even if they were recognised with confidence. */
+const LONG_KEYPHRASE = 6;
+
 /**
  * Puts spotted keyphrases into the language-model transcript: a detection replaces the words it
- * covers (each word overlapped for at least 40% of its length), unless they were recognised with
- * high confidence. Overlapping detections: the earlier (then the longer) wins.
+ * covers (each word overlapped for at least 40% of its length), unless it is short and they were
+ * recognised with high confidence. Overlapping detections: the earlier (then the longer) wins.
  */
 export function mergeDetections(lmWords: TimedWord[], detections: TimedWord[]): TimedWord[] {
   const taken: TimedWord[] = [];
@@ -118,7 +121,9 @@ export function mergeDetections(lmWords: TimedWord[], detections: TimedWord[]): 
     taken.push(d);
     // The language model heard it right already: keep its words.
     if (covered.map((w) => w.word).join(" ") === d.word || (covered.length === 0 && out.some((w) => w.word === d.word && overlap(w, d) > 0))) continue;
-    if (covered.length > 0 && covered.every((w) => w.prob >= 0.9 && w.word.length > 3)) {
+    // A short keyphrase over words recognised with confidence is more likely a false alarm; a long one
+    // (six letters and more, e.g. a company name) is trusted.
+    if (covered.length > 0 && d.word.replace(/ /g, "").length < LONG_KEYPHRASE && covered.every((w) => w.prob >= 0.9 && w.word.length > 3)) {
       taken.pop();
       continue;
     }
