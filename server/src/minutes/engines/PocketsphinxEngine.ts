@@ -35,12 +35,15 @@ export function parseWords(lines: string[]): TimedWord[] {
   return out;
 }
 
-/** Groups timed words into segments at pauses. */
+/** Groups timed words into segments at pauses (each keeping its words' times, for stitching parts of a recording). */
 export function toSegments(ws: TimedWord[]): Segment[] {
   const out: Segment[] = [];
   let cur: TimedWord[] = [];
   const flush = () => {
-    if (cur.length) out.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, text: cur.map((w) => w.word).join(" ") });
+    if (cur.length) {
+      const words = cur.map((w) => ({ word: w.word, start: w.start, end: w.end }));
+      out.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, text: cur.map((w) => w.word).join(" "), words });
+    }
     cur = [];
   };
   for (const w of ws) {
