@@ -49,6 +49,10 @@ const TRANSCRIBE_EARLY = "transcribe-recording";
 const WRITE = "minutes";
 /** How often a transcription checks on an early transcription of the same recording under way. */
 const EARLY_POLL_MS = 200;
+/** How long a recording and its next part both record (once the next one is active), so no word falls between them. */
+export const PART_OVERLAP_MS = 2000;
+/** A rotation taken on this long ago whose next part never came (its process died) is taken on again. */
+const ROTATION_STALE_MS = 60_000;
 const jobKey = (kind: string, meetingId: string) => `${kind}:${meetingId}`;
 
 /**
@@ -67,6 +71,8 @@ export class MinutesService implements RecordingHooks {
   private engine: EngineChoice;
   private readonly lastNotice = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
+  private rotator: NodeJS.Timeout | undefined;
+  private rotating: Promise<void> | undefined;
 
   constructor(private readonly deps: MinutesDeps) {
     this.log = deps.log.child({ component: "minutes" });
@@ -98,11 +104,47 @@ export class MinutesService implements RecordingHooks {
     await this.queue.start();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref();
+    const chunkMs = this.deps.config.minutes.chunkSeconds * 1000;
+    this.rotator = setInterval(() => void this.rotate(), Math.max(250, Math.min(5000, chunkMs / 4)));
+    this.rotator.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
+    clearInterval(this.rotator);
+    await this.rotating;
     await this.queue.stop();
+  }
+
+  /**
+   * Cuts the recordings of live meetings into parts (RECORDING_CHUNK_SECONDS each), so that each
+   * part is transcribed while the meeting goes on: a recording that long gets its next part, and one
+   * whose next part has been recording for PART_OVERLAP_MS is stopped (its egress_ended queues its
+   * transcription). Every process runs this; the database rows decide which one starts a part.
+   */
+  rotate(): Promise<void> {
+    if (!this.recorder) return Promise.resolve();
+    this.rotating ??= this.rotateOnce(this.recorder).finally(() => (this.rotating = undefined));
+    return this.rotating;
+  }
+
+  private async rotateOnce(recorder: Recorder): Promise<void> {
+    const nowMs = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const staleBefore = iso(nowMs - ROTATION_STALE_MS);
+    try {
+      for (const rec of await this.recordings.dueForRotation(iso(nowMs - this.deps.config.minutes.chunkSeconds * 1000), staleBefore)) {
+        const meeting = await this.deps.meetings.store.find(rec.meetingId);
+        if (meeting?.state !== "live" || !meeting.recording) continue;
+        if (!(await recorder.rotate(meeting, rec, staleBefore))) continue;
+        // Recording switched off (or the meeting ended) while the part started: it stops too.
+        const fresh = await this.deps.meetings.store.find(rec.meetingId);
+        if (fresh?.state !== "live" || !fresh.recording) await recorder.stopAll(rec.meetingId);
+      }
+      await recorder.endOverlaps(iso(nowMs - PART_OVERLAP_MS));
+    } catch (err) {
+      this.log.warn({ err }, "rotating recordings failed");
+    }
   }
 
   /** Ended meetings still waiting for an `egress_ended`: asks LiveKit (ListEgress) and starts their minutes. */
@@ -165,7 +207,7 @@ export class MinutesService implements RecordingHooks {
       await this.fail(meetingId, recs[0]!.error ?? "No recording of this meeting finished.");
       return;
     }
-    await this.recordings.setMinutes(meetingId, { state: "transcribing", speakersTotal: complete.length });
+    await this.recordings.setMinutes(meetingId, { state: "transcribing", speakersTotal: speakersOf(complete) });
     await this.queue.enqueue(TRANSCRIBE, jobKey(TRANSCRIBE, meetingId), meetingId);
     await this.notify(meetingId, true);
   }
@@ -205,25 +247,31 @@ export class MinutesService implements RecordingHooks {
     return meeting;
   }
 
-  /** Transcribes every speaker's recording not transcribed yet, then queues the writing. */
+  /** Transcribes every speaker's recordings (all their parts) not transcribed yet, then queues the writing. */
   private async transcribe(job: JobRow, signal: AbortSignal): Promise<void> {
     const meeting = await this.meetingOf(job);
+    // Speaker by speaker, each one's parts in order: progress counts people, not files.
     const recs = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete");
-    const done = await this.recordings.transcripts(meeting.id);
+    recs.sort((a, b) => firstSeen(recs, a.userId) - firstSeen(recs, b.userId));
+    const done = new Set((await this.recordings.transcripts(meeting.id)).keys());
     const engine = this.engine;
     const hints = engine.kind === "none" ? undefined : await this.hints(meeting);
-    let speakersDone = recs.filter((r) => done.has(r.egressId)).length;
+    const speakersTotal = speakersOf(recs);
+    const speakersDone = () => speakersOf(recs) - speakersOf(recs.filter((r) => !done.has(r.egressId)));
     for (const rec of recs) {
       if (done.has(rec.egressId)) continue;
       signal.throwIfAborted();
       // Transcribed at most once: an early transcription not started yet is called off, one under
       // way (on any process) is waited for.
       if (await this.earlyTranscription(rec.egressId, signal)) {
-        speakersDone++;
+        done.add(rec.egressId);
         continue;
       }
+      // Progress within a speaker: their parts done so far, and how far into this one.
+      const mine = recs.filter((r) => r.userId === rec.userId);
+      const before = mine.filter((r) => done.has(r.egressId)).length;
       const progress = async (fraction: number, force = false) => {
-        await this.recordings.setMinutes(meeting.id, { state: "transcribing", progress: fraction, speakersDone, speakersTotal: recs.length });
+        await this.recordings.setMinutes(meeting.id, { state: "transcribing", progress: (before + fraction) / mine.length, speakersDone: speakersDone(), speakersTotal });
         await this.notify(meeting.id, force);
       };
       await progress(0, true);
@@ -232,9 +280,9 @@ export class MinutesService implements RecordingHooks {
         const segments = await engine.engine.transcribe(rec.filepath, hints!, (f) => void progress(f).catch(() => undefined), signal);
         await this.recordings.saveTranscript(rec.egressId, meeting.id, engine.engine.name, segments);
       }
-      speakersDone++;
+      done.add(rec.egressId);
     }
-    await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone, speakersTotal: recs.length });
+    await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone: speakersTotal, speakersTotal });
     await this.queue.enqueue(WRITE, jobKey(WRITE, meeting.id), meeting.id);
     await this.notify(meeting.id, true);
   }
@@ -269,7 +317,7 @@ export class MinutesService implements RecordingHooks {
   /** Extracts the minutes and writes them into the document (exactly once: see writeMinutes). */
   private async write(job: JobRow): Promise<void> {
     const meeting = await this.meetingOf(job);
-    const total = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete").length;
+    const total = speakersOf((await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete"));
     await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone: total, speakersTotal: total });
     await this.notify(meeting.id, true);
     const stays = (await this.deps.meetings.store.attendance([meeting.id])).get(meeting.id) ?? [];
@@ -279,8 +327,10 @@ export class MinutesService implements RecordingHooks {
     const tracks: SpeakerTrack[] = recs.map((r) => ({
       speaker: { userId: r.userId, name: names.get(r.userId) ?? "Someone" },
       startedAtMs: nsToMs(r.startedAtNs) ?? Date.parse(meeting.startedAt),
+      endedAtMs: nsToMs(r.endedAtNs),
       segments: transcripts.get(r.egressId) ?? [],
       file: recordingFile(r.filepath),
+      chain: r.trackSid,
     }));
     const input = { meeting, stays, tracks };
     let minutes = buildMinutes(input);
@@ -354,6 +404,13 @@ export function minutesNotice(meetingId: string, row: MinutesRow): MinutesNotice
   const n = { state: row.state, progress: row.progress, speakersDone: row.speakersDone, speakersTotal: row.speakersTotal, error: row.error ?? undefined };
   return { type: "minutes", meetingId, ...n, label: minutesLabel(n) };
 }
+
+/** How many people the recordings are of (a person's recording may be several parts, or several tracks). */
+export function speakersOf(recs: Pick<RecordingRow, "userId">[]): number {
+  return new Set(recs.map((r) => r.userId)).size;
+}
+
+const firstSeen = (recs: RecordingRow[], userId: string) => recs.findIndex((r) => r.userId === userId);
 
 function secondsOf(r: RecordingRow): number | undefined {
   const a = nsToMs(r.startedAtNs);
