@@ -27,7 +27,7 @@ let bob: TestUser;
 let audioDir: string;
 
 const call = (method: string, p: string, who: TestUser | undefined, body?: unknown) => api(url, method, p, { cookie: who?.cookie, body });
-const words = (s: string) => s.toLowerCase().match(/[a-z]+/g) ?? [];
+const words = (s: string): string[] => s.toLowerCase().match(/[a-z]+/g) ?? [];
 
 beforeAll(async () => {
   requireSpeechTools();
@@ -97,12 +97,12 @@ describe("a meeting recorded in parts", () => {
     const said = words(olgaSaid.map((l) => l.text).join(" "));
     // Her sentence, across the rotation: every word of it that was recognised, once and in order.
     const count = (w: string) => said.filter((x) => x === w).length;
-    for (const w of ["decided", "launch", "product", "march", "contract", "customer", "friday"]) expect([w, count(w)]).toEqual([w, 1]);
-    const order = ["decided", "launch", "product", "march", "contract", "customer", "friday"].map((w) => said.indexOf(w));
+    const KEY = ["decided", "launch", "product", "march", "contract", "customer", "friday"];
+    for (const w of KEY) expect([w, count(w)]).toEqual([w, 1]);
+    const order = KEY.map((w) => said.indexOf(w));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(view.decisions!.join(" ")).toMatch(/launch .*product in march/i);
     expect(view.actionItems!.map((a) => [a.assignee?.userId, a.due])).toEqual(expect.arrayContaining([[bob.id, "Monday"]]));
-    if (process.env.SHOW_TRANSCRIPT) console.log(view.transcript!.map((l) => `${l.start} ${l.speaker.name}: ${l.text} [${l.recording?.file}#${l.recording?.at}]`).join("\n"));
     // Each line links to the part it starts in, at the second of that part where it is said.
     const meetingStartS = Date.parse((await world.server.services.db.selectFrom("meetings").select("started_at").where("id", "=", meetingId).executeTakeFirstOrThrow()).started_at) / 1000;
     const parts = new Map((await store.forMeeting(meetingId)).map((r) => [r.filepath.split("/").pop()!, r]));

@@ -24,8 +24,9 @@ import { nsToMs, type SpeakerTrack } from "./extract/transcript.ts";
 import { llmExtraction } from "./llm.ts";
 import { meetingHeading, minutesBlocks } from "./document/blocks.ts";
 import { writeMinutes } from "./document/writeMinutes.ts";
-import { minutesView, recordingFile } from "./view.ts";
+import { firstSeen, minutesView, recordingFile, secondsOf, speakersOf } from "./view.ts";
 import { minutesNotFailed } from "./errors.ts";
+import { rotateParts } from "./rotation.ts";
 
 /** What the minutes service is built from. */
 export interface MinutesDeps {
@@ -49,10 +50,6 @@ const TRANSCRIBE_EARLY = "transcribe-recording";
 const WRITE = "minutes";
 /** How often a transcription checks on an early transcription of the same recording under way. */
 const EARLY_POLL_MS = 200;
-/** How long a recording and its next part both record (once the next one is active), so no word falls between them. */
-export const PART_OVERLAP_MS = 2000;
-/** A rotation taken on this long ago whose next part never came (its process died) is taken on again. */
-const ROTATION_STALE_MS = 60_000;
 const jobKey = (kind: string, meetingId: string) => `${kind}:${meetingId}`;
 
 /**
@@ -116,35 +113,15 @@ export class MinutesService implements RecordingHooks {
     await this.queue.stop();
   }
 
-  /**
-   * Cuts the recordings of live meetings into parts (RECORDING_CHUNK_SECONDS each), so that each
-   * part is transcribed while the meeting goes on: a recording that long gets its next part, and one
-   * whose next part has been recording for PART_OVERLAP_MS is stopped (its egress_ended queues its
-   * transcription). Every process runs this; the database rows decide which one starts a part.
-   */
+  /** Cuts the recordings of live meetings into parts (see rotateParts); one pass at a time per process. */
   rotate(): Promise<void> {
-    if (!this.recorder) return Promise.resolve();
-    this.rotating ??= this.rotateOnce(this.recorder).finally(() => (this.rotating = undefined));
+    const recorder = this.recorder;
+    if (!recorder) return Promise.resolve();
+    const { store } = this.deps.meetings;
+    this.rotating ??= rotateParts({ recorder, recordings: this.recordings, findMeeting: (id) => store.find(id), chunkSeconds: this.deps.config.minutes.chunkSeconds, log: this.log }).finally(
+      () => (this.rotating = undefined),
+    );
     return this.rotating;
-  }
-
-  private async rotateOnce(recorder: Recorder): Promise<void> {
-    const nowMs = Date.now();
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const staleBefore = iso(nowMs - ROTATION_STALE_MS);
-    try {
-      for (const rec of await this.recordings.dueForRotation(iso(nowMs - this.deps.config.minutes.chunkSeconds * 1000), staleBefore)) {
-        const meeting = await this.deps.meetings.store.find(rec.meetingId);
-        if (meeting?.state !== "live" || !meeting.recording) continue;
-        if (!(await recorder.rotate(meeting, rec, staleBefore))) continue;
-        // Recording switched off (or the meeting ended) while the part started: it stops too.
-        const fresh = await this.deps.meetings.store.find(rec.meetingId);
-        if (fresh?.state !== "live" || !fresh.recording) await recorder.stopAll(rec.meetingId);
-      }
-      await recorder.endOverlaps(iso(nowMs - PART_OVERLAP_MS));
-    } catch (err) {
-      this.log.warn({ err }, "rotating recordings failed");
-    }
   }
 
   /** Ended meetings still waiting for an `egress_ended`: asks LiveKit (ListEgress) and starts their minutes. */
@@ -341,7 +318,7 @@ export class MinutesService implements RecordingHooks {
     }
     const blocks = minutesBlocks(minutes, {
       publicUrl: this.deps.config.publicUrl,
-      recordings: tracks.map((t, i) => ({ file: t.file!, speaker: t.speaker.name, startedAt: new Date(t.startedAtMs).toISOString(), seconds: secondsOf(recs[i]!) })),
+      recordings: tracks.map((t, i) => ({ file: t.file!, speaker: t.speaker.name, speakerId: t.speaker.userId, startedAt: new Date(t.startedAtMs).toISOString(), seconds: secondsOf(recs[i]!) })),
       transcriptNote: this.engine.kind === "none" ? `No transcript: ${this.engine.why}` : undefined,
     });
     const heading = meetingHeading(minutes, meeting.startedBy.name);
@@ -403,19 +380,6 @@ export class MinutesService implements RecordingHooks {
 export function minutesNotice(meetingId: string, row: MinutesRow): MinutesNotice {
   const n = { state: row.state, progress: row.progress, speakersDone: row.speakersDone, speakersTotal: row.speakersTotal, error: row.error ?? undefined };
   return { type: "minutes", meetingId, ...n, label: minutesLabel(n) };
-}
-
-/** How many people the recordings are of (a person's recording may be several parts, or several tracks). */
-export function speakersOf(recs: Pick<RecordingRow, "userId">[]): number {
-  return new Set(recs.map((r) => r.userId)).size;
-}
-
-const firstSeen = (recs: RecordingRow[], userId: string) => recs.findIndex((r) => r.userId === userId);
-
-function secondsOf(r: RecordingRow): number | undefined {
-  const a = nsToMs(r.startedAtNs);
-  const b = nsToMs(r.endedAtNs);
-  return a !== undefined && b !== undefined ? (b - a) / 1000 : undefined;
 }
 
 /** The text of a document body, blocks separated by new lines. */

@@ -26,3 +26,18 @@ export function minutesView(meeting: MeetingRow, row: MinutesRow | undefined, re
   if (row?.state === "done" && row.result) Object.assign(view, JSON.parse(row.result));
   return MinutesView.parse(view);
 }
+
+/** How many people the recordings are of (a person's recording may be several parts, or several tracks). */
+export function speakersOf(recs: Pick<RecordingRow, "userId">[]): number {
+  return new Set(recs.map((r) => r.userId)).size;
+}
+
+/** Where a person first appears among recordings (people are transcribed in the order they were recorded). */
+export const firstSeen = (recs: RecordingRow[], userId: string) => recs.findIndex((r) => r.userId === userId);
+
+/** A recording's length in seconds, once its egress ended. */
+export function secondsOf(r: RecordingRow): number | undefined {
+  const a = nsToMs(r.startedAtNs);
+  const b = nsToMs(r.endedAtNs);
+  return a !== undefined && b !== undefined ? (b - a) / 1000 : undefined;
+}
