@@ -7,6 +7,7 @@ import { LiveKitDouble } from "@confer/livekit-double";
 import { printTable } from "../lib/format.ts";
 import { importConferServer } from "../lib/conferServer.ts";
 import { readWav, requireSpeechTools, say, speakerRecording, writeWav, type ScriptLine } from "../../../server/tests/speech.ts";
+import { runLiveMeeting, type LiveMeetingResult } from "./minutesLive.ts";
 
 /** What the minutes benchmark measured. */
 export interface MinutesResult {
@@ -22,6 +23,8 @@ export interface MinutesResult {
   endToMinutesMs: number;
   /** 30 minutes × 4 speakers at the measured real-time factor, one worker, ms. */
   projected30x4Ms: number;
+  /** A long 4-speaker meeting transcribed while it goes on (BENCH_MINUTES_MEETING minutes at BENCH_MINUTES_CLOCK× speed). */
+  live?: LiveMeetingResult;
 }
 
 /** The part of the server's minutes module the bench drives (imported at run time, as conferServer.ts does). */
@@ -79,6 +82,10 @@ export function wer(reference: string, hypothesis: string): { errors: number; wo
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The long meeting's length in minutes and its clock compression (env, for shorter runs). */
+const LIVE_MINUTES = Number(process.env.BENCH_MINUTES_MEETING ?? 30);
+const LIVE_CLOCK = Number(process.env.BENCH_MINUTES_CLOCK ?? 3);
 
 /**
  * The minutes pipeline: word error rate of the offline engine with and without biasing by the
@@ -162,6 +169,22 @@ export async function runMinutes(): Promise<MinutesResult | undefined> {
       ],
       ["Speech is flite's rms voice; real voices differ. The projection assumes transcription after the meeting, speakers one after the other."],
     );
+    if (LIVE_MINUTES > 0) {
+      const live = await runLiveMeeting(dir, LIVE_MINUTES, LIVE_CLOCK);
+      result.live = live;
+      printTable(
+        `Minutes: a ${live.meetingMinutes}-minute, ${live.speakers}-speaker meeting transcribed while it goes on, its audio delivered ${live.clock}× faster than real time`,
+        ["measure", "value"],
+        [
+          ["speech in all tracks", `${(live.speechSeconds / 60).toFixed(1)} min`],
+          ["part length (RECORDING_CHUNK_SECONDS, wall)", `${live.chunkSeconds} s (${live.chunkSeconds * live.clock} s of audio)`],
+          ["parts transcribed before the meeting ended", `${live.partsTranscribedBefore} of ${live.parts}`],
+          ["meeting ended → minutes in the document (target < 2 min)", `${(live.endToMinutesMs / 1000).toFixed(1)} s`],
+          ["transcript lines", String(live.transcriptLines)],
+        ],
+        [`The server got ${live.clock}× more audio per second than a real meeting gives it, so a real meeting's wait is at most this.`],
+      );
+    }
     return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -41,6 +41,12 @@ export interface TrackAudio {
   close?: () => void;
   /** Seconds of audio received so far (media arriving from a browser). */
   seconds?: () => number;
+  /**
+   * A prepared file arriving this many times faster than real time (benchmarks compress a long
+   * meeting's clock). Times in `fileResults` are then on the audio's clock: `startedAtMs` plus
+   * seconds of audio, so parts of one track line up as they would in a real-time meeting.
+   */
+  speed?: number;
 }
 
 interface Running {
@@ -191,8 +197,8 @@ export class EgressService {
       const file = new FileInfo({
         filename: r.filepath,
         startedAt: ns(written.startedMs),
-        endedAt: ns(nowMs),
-        duration: ns(nowMs - written.startedMs),
+        endedAt: ns(written.endedMs),
+        duration: ns(written.endedMs - written.startedMs),
         size: BigInt(fs.statSync(r.filepath).size),
         location: "",
       });
@@ -208,19 +214,23 @@ export class EgressService {
     return info;
   }
 
-  /** Writes the egress's window of the track's audio; returns when the written file starts (Unix ms), or undefined when nothing was. */
-  private write(r: Running, audio: TrackAudio, trackEnded: boolean, nowMs: number): { startedMs: number } | undefined {
+  /** Writes the egress's window of the track's audio; returns when the written file starts and ends (Unix ms), or undefined when nothing was. */
+  private write(r: Running, audio: TrackAudio, trackEnded: boolean, nowMs: number): { startedMs: number; endedMs: number } | undefined {
     if (!fs.existsSync(audio.file) || fs.statSync(audio.file).size === 0) return undefined;
     const startedMs = audio.startedAtMs ?? this.firstEgressMs.get(r.trackSid) ?? r.startedMs;
+    const speed = audio.speed ?? 1;
+    // Seconds of the track's audio that had arrived at a moment.
+    const arrived = (ms: number) => ((ms - startedMs) * speed) / 1000;
     fs.mkdirSync(path.dirname(r.filepath), { recursive: true });
-    const fromS = Math.max(0, (r.startedMs - startedMs) / 1000);
+    const fromS = Math.max(0, arrived(r.startedMs));
     const live = !!audio.seconds;
-    const toS = trackEnded && !live ? Infinity : (nowMs - startedMs) / 1000;
+    const toS = trackEnded && !live ? Infinity : arrived(nowMs);
+    const endedMs = speed === 1 ? nowMs : startedMs + arrived(nowMs) * 1000;
     const cut = cutOggOpus(audio.file, r.filepath, fromS, toS);
     if (cut === "empty") return undefined;
-    if (cut) return { startedMs: startedMs + cut.startS * 1000 };
+    if (cut) return { startedMs: startedMs + cut.startS * 1000, endedMs };
     fs.copyFileSync(audio.file, r.filepath);
-    return { startedMs };
+    return { startedMs, endedMs };
   }
 
   /** Claims of the Bearer token; undefined when there is none; null after answering 401. */
