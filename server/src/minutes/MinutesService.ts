@@ -24,7 +24,7 @@ import { nsToMs, type SpeakerTrack } from "./extract/transcript.ts";
 import { llmExtraction } from "./llm.ts";
 import { meetingHeading, minutesBlocks } from "./document/blocks.ts";
 import { writeMinutes } from "./document/writeMinutes.ts";
-import { firstSeen, minutesView, recordingFile, secondsOf, speakersOf } from "./view.ts";
+import { byPerson, minutesView, recordingFile, secondsOf, speakersOf } from "./view.ts";
 import { minutesNotFailed } from "./errors.ts";
 import { rotateParts } from "./rotation.ts";
 
@@ -228,8 +228,7 @@ export class MinutesService implements RecordingHooks {
   private async transcribe(job: JobRow, signal: AbortSignal): Promise<void> {
     const meeting = await this.meetingOf(job);
     // Speaker by speaker, each one's parts in order: progress counts people, not files.
-    const recs = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete");
-    recs.sort((a, b) => firstSeen(recs, a.userId) - firstSeen(recs, b.userId));
+    const recs = byPerson((await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete"));
     const done = new Set((await this.recordings.transcripts(meeting.id)).keys());
     const engine = this.engine;
     const hints = engine.kind === "none" ? undefined : await this.hints(meeting);

@@ -32,8 +32,12 @@ export function speakersOf(recs: Pick<RecordingRow, "userId">[]): number {
   return new Set(recs.map((r) => r.userId)).size;
 }
 
-/** Where a person first appears among recordings (people are transcribed in the order they were recorded). */
-export const firstSeen = (recs: RecordingRow[], userId: string) => recs.findIndex((r) => r.userId === userId);
+/** The recordings person by person (in the order each was first recorded), each person's in their order. */
+export function byPerson(recs: RecordingRow[]): RecordingRow[] {
+  const first = new Map<string, number>();
+  recs.forEach((r, i) => first.has(r.userId) || first.set(r.userId, i));
+  return recs.map((r, i) => ({ r, i })).sort((a, b) => first.get(a.r.userId)! - first.get(b.r.userId)! || a.i - b.i).map((x) => x.r);
+}
 
 /** A recording's length in seconds, once its egress ended. */
 export function secondsOf(r: RecordingRow): number | undefined {
