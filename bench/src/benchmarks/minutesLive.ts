@@ -5,6 +5,7 @@ import { WebSocket } from "ws";
 import * as decoding from "lib0/decoding";
 import { LiveKitDouble } from "@confer/livekit-double";
 import { importConferServer } from "../lib/conferServer.ts";
+import { printTable } from "../lib/format.ts";
 import { readWav, say, writeWav } from "../../../server/tests/speech.ts";
 
 /** What the long-meeting measure found. */
@@ -210,10 +211,27 @@ export async function runLiveMeeting(dir: string, minutes: number, clock: number
     const view = (await (await fetch(`${base}/api/meetings/${meetingId}/minutes`, { headers: { cookie: olga.cookie } })).json()) as { state: string; transcript?: unknown[] };
     if (view.state !== "done") throw new Error(`the long meeting's minutes ended ${view.state}`);
     const parts = internals.minutes ? (await internals.minutes.recordings.forMeeting(meetingId)).length : 0;
-    return { meetingMinutes: minutes, clock, speakers: SPEAKERS.length, speechSeconds: audio.speechSeconds, chunkSeconds, parts, partsTranscribedBefore, endToMinutesMs, transcriptLines: view.transcript?.length ?? 0 };
+    const live = { meetingMinutes: minutes, clock, speakers: SPEAKERS.length, speechSeconds: audio.speechSeconds, chunkSeconds, parts, partsTranscribedBefore, endToMinutesMs, transcriptLines: view.transcript?.length ?? 0 };
+    printLive(live);
+    return live;
   } finally {
     for (const s of sockets) s.close();
     await running.close();
     await double.close();
   }
+}
+
+function printLive(live: LiveMeetingResult): void {
+  printTable(
+    `Minutes: a ${live.meetingMinutes}-minute, ${live.speakers}-speaker meeting transcribed while it goes on, its audio delivered ${live.clock}× faster than real time`,
+    ["measure", "value"],
+    [
+      ["speech in all tracks", `${(live.speechSeconds / 60).toFixed(1)} min`],
+      ["part length (RECORDING_CHUNK_SECONDS, wall)", `${live.chunkSeconds} s (${live.chunkSeconds * live.clock} s of audio)`],
+      ["parts transcribed before the meeting ended", `${live.partsTranscribedBefore} of ${live.parts}`],
+      ["meeting ended → minutes in the document (target < 2 min)", `${(live.endToMinutesMs / 1000).toFixed(1)} s`],
+      ["transcript lines", String(live.transcriptLines)],
+    ],
+    [`The server got ${live.clock}× more audio per second than a real meeting gives it, so a real meeting's wait is at most this.`],
+  );
 }
