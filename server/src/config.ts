@@ -32,6 +32,7 @@ const minutesEnv = {
   MINUTES_WORKERS: optional(z.coerce.number().int().min(1).max(16)),
   MINUTES_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   MINUTES_RETRY_MS: z.coerce.number().int().min(1).default(5000),
+  RECORDING_CHUNK_SECONDS: z.coerce.number().min(1).max(3600).default(120),
 };
 
 /** Metrics settings (README.md: Running several processes). */
@@ -53,6 +54,8 @@ export interface MinutesSettings {
   /** Attempts of a job before it fails for good, and the first wait between them (doubled each time). */
   maxAttempts: number;
   retryMs: number;
+  /** While a meeting records, each microphone's recording is cut into parts this long (a new Track Egress each), each transcribed as it ends. */
+  chunkSeconds: number;
 }
 
 /** Several processes through Redis (README.md: Running several processes). */
@@ -139,6 +142,7 @@ const DESCRIPTIONS: Record<string, string> = {
   MINUTES_WORKERS: "Minutes jobs run at once (default half the cores, at least 1).",
   MINUTES_MAX_ATTEMPTS: "Attempts of a minutes job before it fails for good (default 4).",
   MINUTES_RETRY_MS: "First wait before a failed minutes job is retried, doubled each time (default 5000).",
+  RECORDING_CHUNK_SECONDS: "Length of each part of a microphone's recording; every part is transcribed while the meeting goes on (default 120).",
   METRICS_TOKEN: "Bearer token that /metrics requires; without it (and without METRICS_PORT) /metrics is off.",
   METRICS_PORT: "Serve /metrics on this separate port too (on HOST), for a private scrape network.",
   // Described here so that they are listed with words as soon as the schema reads them.
@@ -236,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workers: e.MINUTES_WORKERS ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
       maxAttempts: e.MINUTES_MAX_ATTEMPTS,
       retryMs: e.MINUTES_RETRY_MS,
+      chunkSeconds: e.RECORDING_CHUNK_SECONDS,
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined,

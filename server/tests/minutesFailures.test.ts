@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MinutesView } from "@confer/shared";
-import { MAX_RECORDINGS_PER_MEETING } from "../src/store/recordings.ts";
+import { MAX_RECORDING_STARTS_PER_MEETING } from "../src/store/recordings.ts";
 import { api, connect, createDoc, signup, synced, tempDir, waitFor, type TestUser } from "./helpers.ts";
 import { meetingToken, openPage } from "./meetingHelpers.ts";
 import { signalJoin } from "./meetingSignal.ts";
@@ -152,12 +152,12 @@ describe("recording", () => {
     join.close();
   }, 60_000);
 
-  it(`a meeting records at most ${MAX_RECORDINGS_PER_MEETING} tracks, however many microphones its people publish`, async () => {
+  it(`a meeting records at most ${MAX_RECORDING_STARTS_PER_MEETING} tracks, however many microphones its people publish`, async () => {
     const { meetingId, room, join } = await liveMeeting(true);
-    for (let i = 0; i < MAX_RECORDINGS_PER_MEETING + 6; i++) world.double.publishMicrophone(room, ed.id, { file: tone });
+    for (let i = 0; i < MAX_RECORDING_STARTS_PER_MEETING + 6; i++) world.double.publishMicrophone(room, ed.id, { file: tone });
     await world.double.webhooks.idle();
-    expect(await world.server.services.minutes.recordings.count(meetingId)).toBe(MAX_RECORDINGS_PER_MEETING);
-    expect(world.double.egress.active.filter((e) => e.roomName === room)).toHaveLength(MAX_RECORDINGS_PER_MEETING);
+    expect(await world.server.services.minutes.recordings.count(meetingId)).toBe(MAX_RECORDING_STARTS_PER_MEETING);
+    expect(world.double.egress.active.filter((e) => e.roomName === room)).toHaveLength(MAX_RECORDING_STARTS_PER_MEETING);
     await call("POST", `/api/meetings/${meetingId}/recording`, olga, { on: false });
     join.close();
   }, 60_000);

@@ -103,6 +103,6 @@ export function speakerRecording(dir: string, speaker: string, script: ScriptLin
   const wav = path.join(dir, `${speaker}.wav`);
   writeWav(wav, rate, timeline);
   const ogg = path.join(dir, `${speaker}.ogg`);
-  execFileSync("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-i", wav, "-ar", "48000", "-c:a", "libopus", "-b:a", "32k", ogg], { stdio: "ignore" });
+  execFileSync("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-i", wav, "-ar", "48000", "-c:a", "libopus", "-b:a", "32k", "-page_duration", "20000", ogg], { stdio: "ignore" });
   return ogg;
 }

@@ -7,6 +7,7 @@ import { LiveKitDouble } from "@confer/livekit-double";
 import { printTable } from "../lib/format.ts";
 import { importConferServer } from "../lib/conferServer.ts";
 import { readWav, requireSpeechTools, say, speakerRecording, writeWav, type ScriptLine } from "../../../server/tests/speech.ts";
+import { runLiveMeeting, type LiveMeetingResult } from "./minutesLive.ts";
 
 /** Word error rate of one set of lines, without and with the meeting's biasing. */
 export interface WerPair {
@@ -30,6 +31,8 @@ export interface MinutesResult {
   endToMinutesMs: number;
   /** 30 minutes × 4 speakers at the measured real-time factor, one worker, ms. */
   projected30x4Ms: number;
+  /** A long 4-speaker meeting transcribed while it goes on (BENCH_MINUTES_MEETING minutes at BENCH_MINUTES_CLOCK× speed). */
+  live?: LiveMeetingResult;
 }
 
 /** The part of the server's minutes module the bench drives (imported at run time, as conferServer.ts does). */
@@ -118,6 +121,10 @@ export function wer(reference: string, hypothesis: string): { errors: number; wo
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** The long meeting's length in minutes and its clock compression (env, for shorter runs). */
+const LIVE_MINUTES = Number(process.env.BENCH_MINUTES_MEETING ?? 30);
+const LIVE_CLOCK = Number(process.env.BENCH_MINUTES_CLOCK ?? 3);
+
 /**
  * The minutes pipeline: word error rate of the offline engine with and without biasing by the
  * meeting's names, companies and document terms, its real-time factor, speaker attribution, and the
@@ -138,6 +145,11 @@ export async function runMinutes(): Promise<MinutesResult | undefined> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "confer-bench-minutes-"));
   try {
+    // Only the long meeting (BENCH_MINUTES_LIVE_ONLY=1): its run is long enough on its own.
+    if (process.env.BENCH_MINUTES_LIVE_ONLY === "1") {
+      await runLiveMeeting(dir, LIVE_MINUTES, LIVE_CLOCK);
+      return undefined;
+    }
     const plain = new mod.PocketsphinxEngine({ bias: false });
     const biased = new mod.PocketsphinxEngine({ bias: true });
     const hints: Hints = { ...ATTENDEES, terms: mod.documentTerms(MEETING_DOCUMENT) };
@@ -203,6 +215,7 @@ export async function runMinutes(): Promise<MinutesResult | undefined> {
       ],
       ["Speech is flite's rms voice; real voices differ. The projection assumes transcription after the meeting, speakers one after the other."],
     );
+    if (LIVE_MINUTES > 0) result.live = await runLiveMeeting(dir, LIVE_MINUTES, LIVE_CLOCK);
     return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

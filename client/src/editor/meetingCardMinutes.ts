@@ -1,6 +1,6 @@
 import type { CardHub } from "../meetings/CardHub.ts";
 import type { KnownMeeting } from "../meetings/meetingsState.ts";
-import { minutesLine } from "../meetings/minutesState.ts";
+import { minutesLine, speakerRecordings, type RecordingRef } from "../meetings/minutesState.ts";
 
 /**
  * The meeting card's minutes row: where the minutes are once the meeting has ended ("Transcribing ·
@@ -79,20 +79,21 @@ export class CardMinutes {
     this.renderPlays(meeting, known?.recordings ?? []);
   }
 
-  private renderPlays(meeting: KnownMeeting, recordings: { file: string; speaker: string }[]): void {
+  private renderPlays(meeting: KnownMeeting, recordings: RecordingRef[]): void {
     const key = recordings.map((r) => r.file).join("\n");
     if (key === this.playsFor) return;
     this.playsFor = key;
     this.plays.replaceChildren();
     this.plays.hidden = recordings.length === 0;
-    for (const r of recordings) {
+    // One button per person: a long meeting records each microphone in parts, played one after the other.
+    for (const r of speakerRecordings(recordings)) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "button small ghost meeting-card-play";
       b.textContent = `▶ ${r.speaker}`;
       b.setAttribute("aria-label", `Play ${r.speaker}'s recording`);
       b.addEventListener("mousedown", (e) => e.preventDefault());
-      b.addEventListener("click", () => this.hub.actions.play({ meetingId: meeting.id, file: r.file, at: 0, label: `${r.speaker} · recording` }));
+      b.addEventListener("click", () => this.hub.actions.play({ meetingId: meeting.id, file: r.files[0]!, then: r.files.slice(1), at: 0, label: `${r.speaker} · recording` }));
       this.plays.append(b);
     }
   }

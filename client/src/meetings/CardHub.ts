@@ -7,6 +7,8 @@ export interface PlayRequest {
   at: number;
   /** What the player says it is playing, e.g. "Bob Baker · from 0:12". */
   label: string;
+  /** Files that play on, from their start, once `file` ends: the same person's next parts (a long meeting records in parts). */
+  then?: string[];
 }
 
 /** What a card's buttons (and the minutes' timestamps) may ask of the page. */

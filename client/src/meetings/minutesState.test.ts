@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from "vitest";
 import type { MinutesNotice, MinutesView } from "@confer/shared";
-import { fromMinutesNotice, fromMinutesView, minutesLine, type KnownMinutes } from "./minutesState.ts";
+import { fromMinutesNotice, fromMinutesView, minutesLine, partsAfter, speakerRecordings, type KnownMinutes } from "./minutesState.ts";
 import { INITIAL_MEETINGS, meetingsReducer } from "./meetingsState.ts";
 
 const notice = (over: Partial<MinutesNotice>): MinutesNotice => ({ type: "minutes", meetingId: "m1", state: "transcribing", progress: 0, speakersDone: 0, speakersTotal: 3, label: "", ...over });
@@ -46,7 +46,7 @@ describe("minutes from notices and from GET /minutes", () => {
     const writing: KnownMinutes = known({ state: "writing", speakersDone: 3 });
     const after = fromMinutesView(view({ state: "transcribing", progress: 0.2, recordings: [rec] }), writing);
     expect(after.state).toBe("writing");
-    expect(after.recordings).toEqual([{ file: "TR_a-1.ogg", speaker: "Alice" }]);
+    expect(after.recordings).toEqual([{ file: "TR_a-1.ogg", speaker: "Alice", userId: "u_a", startedAt: "2026-12-03T09:00:00.000Z" }]);
   });
 
   test("a page opened mid-way counts speakers from the answer, and never says '0 of 0 speakers'", () => {
@@ -71,5 +71,31 @@ describe("minutes from notices and from GET /minutes", () => {
     expect(s.meetings.m1!.recording).toBe(true);
     s = meetingsReducer(s, { type: "notice", notice: { ...started, state: "ended", endedAt: "2026-12-03T09:05:00.000Z", recording: false } });
     expect(meetingsReducer(s, { type: "recording", meetingId: "m1", on: true }).meetings.m1!.recording).toBe(false);
+  });
+});
+
+describe("a meeting recorded in parts", () => {
+  const part = (file: string, userId: string, speaker: string, at: string) => ({ file, speaker: { userId, name: speaker }, startedAt: `2026-12-03T09:${at}.000Z` });
+  const view: MinutesView = {
+    state: "transcribing",
+    progress: 0,
+    recordings: [part("TR_b-2.ogg", "u_b", "Bob", "02:00"), part("TR_a-1.ogg", "u_a", "Alice", "00:00"), part("TR_b-1.ogg", "u_b", "Bob", "00:05"), part("TR_a-3.ogg", "u_a", "Alice", "04:00"), part("TR_a-2.ogg", "u_a", "Alice", "02:00")],
+  };
+
+  test("counts people, not files, and lists each person's parts in the order they play", () => {
+    const m = fromMinutesView(view, undefined);
+    expect(m.speakersTotal).toBe(2);
+    expect(speakerRecordings(m.recordings)).toEqual([
+      { speaker: "Alice", files: ["TR_a-1.ogg", "TR_a-2.ogg", "TR_a-3.ogg"] },
+      { speaker: "Bob", files: ["TR_b-1.ogg", "TR_b-2.ogg"] },
+    ]);
+  });
+
+  test("a part plays on into the same person's next parts, and only theirs", () => {
+    const m = fromMinutesView(view, undefined);
+    expect(partsAfter(m.recordings, "TR_a-2.ogg")).toEqual(["TR_a-3.ogg"]);
+    expect(partsAfter(m.recordings, "TR_b-1.ogg")).toEqual(["TR_b-2.ogg"]);
+    expect(partsAfter(m.recordings, "TR_a-3.ogg")).toEqual([]);
+    expect(partsAfter(m.recordings, "TR_nope.ogg")).toEqual([]);
   });
 });

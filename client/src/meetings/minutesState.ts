@@ -1,9 +1,41 @@
 import { minutesLabel, type MinutesNotice, type MinutesState, type MinutesView } from "@confer/shared";
 
-/** One recording of a meeting (a speaker's microphone), playable by members. */
+/** One recording of a meeting (a speaker's microphone, or one part of it), playable by members. */
 export interface RecordingRef {
   file: string;
   speaker: string;
+  /** Who speaks in it (parts of one person's recording share it). */
+  userId?: string;
+  /** When it starts (ISO): a person's parts play in this order. */
+  startedAt?: string;
+}
+
+/** A person's recording: their files (a long meeting records each microphone in parts) in the order they play. */
+export interface SpeakerRecording {
+  speaker: string;
+  files: string[];
+}
+
+/** The recordings by person, in the order people first spoke; each person's parts in time order. */
+export function speakerRecordings(recordings: RecordingRef[]): SpeakerRecording[] {
+  const sorted = [...recordings].sort((a, b) => (a.startedAt ?? "").localeCompare(b.startedAt ?? ""));
+  const by = new Map<string, SpeakerRecording>();
+  for (const r of sorted) {
+    const key = r.userId ?? r.speaker;
+    const entry = by.get(key) ?? { speaker: r.speaker, files: [] };
+    entry.files.push(r.file);
+    by.set(key, entry);
+  }
+  return [...by.values()];
+}
+
+/** The parts of the same person's recording that follow `file` (what plays on after it ends). */
+export function partsAfter(recordings: RecordingRef[], file: string): string[] {
+  for (const s of speakerRecordings(recordings)) {
+    const i = s.files.indexOf(file);
+    if (i >= 0) return s.files.slice(i + 1);
+  }
+  return [];
 }
 
 /** What this page knows of one meeting's minutes: the live notices and the last `GET /minutes`. */
@@ -45,14 +77,14 @@ export function fromMinutesNotice(n: MinutesNotice, known: KnownMinutes | undefi
  * while the request is on its way): a state already further along is kept, the recordings taken.
  */
 export function fromMinutesView(v: MinutesView, known: KnownMinutes | undefined): KnownMinutes {
-  const recordings = (v.recordings ?? []).map((r) => ({ file: r.file, speaker: r.speaker.name }));
+  const recordings = (v.recordings ?? []).map((r) => ({ file: r.file, speaker: r.speaker.name, userId: r.speaker.userId, startedAt: r.startedAt }));
   if (known && STAGE[known.state] > STAGE[v.state]) return { ...known, recordings: recordings.length ? recordings : known.recordings };
   return {
     state: v.state,
     progress: clamp01(v.progress),
     // An older server's view has no speaker counts: keep what the notices said, or count the recordings.
     speakersDone: v.speakersDone ?? known?.speakersDone ?? 0,
-    speakersTotal: v.speakersTotal ?? Math.max(known?.speakersTotal ?? 0, recordings.length),
+    speakersTotal: v.speakersTotal ?? Math.max(known?.speakersTotal ?? 0, speakerRecordings(recordings).length),
     error: v.error,
     recordings,
   };

@@ -6,6 +6,7 @@ import type { CollabSession } from "../collab/useCollab.ts";
 import { hasMeetingCard, insertMeetingCard } from "../editor/meetingCard.ts";
 import { CardHub, type PlayRequest } from "./CardHub.ts";
 import { INITIAL_MEETINGS, liveMeeting, meetingsReducer, type KnownMeeting, type MeetingsState } from "./meetingsState.ts";
+import { partsAfter } from "./minutesState.ts";
 
 /** What the document page needs for meetings: state, the start/join action, and the panel. */
 export interface DocMeetings {
@@ -135,7 +136,9 @@ export function useDocMeetings(docId: string, meId: string, session: CollabSessi
       (err: unknown) => setMinutesProblem(`The minutes could not be tried again: ${messageOf(err)}`),
     );
   }, []);
-  useEffect(() => hub.setActions({ join, readMinutes, retryMinutes: retry, play: setPlaying }), [hub, join, readMinutes, retry]);
+  // A recording plays on into the same person's next parts, as far as the page knows them.
+  const play = useCallback((req: PlayRequest) => setPlaying({ ...req, then: req.then ?? partsAfter(hub.state.minutes[req.meetingId]?.recordings ?? [], req.file) }), [hub]);
+  useEffect(() => hub.setActions({ join, readMinutes, retryMinutes: retry, play }), [hub, join, readMinutes, retry, play]);
 
   const start = (): boolean => {
     if (live) {

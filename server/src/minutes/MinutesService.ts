@@ -24,8 +24,9 @@ import { nsToMs, type SpeakerTrack } from "./extract/transcript.ts";
 import { llmExtraction } from "./llm.ts";
 import { meetingHeading, minutesBlocks } from "./document/blocks.ts";
 import { writeMinutes } from "./document/writeMinutes.ts";
-import { minutesView, recordingFile } from "./view.ts";
+import { byPerson, minutesView, recordingFile, secondsOf, speakersOf } from "./view.ts";
 import { minutesNotFailed } from "./errors.ts";
+import { rotateParts } from "./rotation.ts";
 
 /** What the minutes service is built from. */
 export interface MinutesDeps {
@@ -67,6 +68,8 @@ export class MinutesService implements RecordingHooks {
   private engine: EngineChoice;
   private readonly lastNotice = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
+  private rotator: NodeJS.Timeout | undefined;
+  private rotating: Promise<void> | undefined;
 
   constructor(private readonly deps: MinutesDeps) {
     this.log = deps.log.child({ component: "minutes" });
@@ -98,11 +101,27 @@ export class MinutesService implements RecordingHooks {
     await this.queue.start();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref();
+    const chunkMs = this.deps.config.minutes.chunkSeconds * 1000;
+    this.rotator = setInterval(() => void this.rotate(), Math.max(250, Math.min(5000, chunkMs / 4)));
+    this.rotator.unref();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sweeper);
+    clearInterval(this.rotator);
+    await this.rotating;
     await this.queue.stop();
+  }
+
+  /** Cuts the recordings of live meetings into parts (see rotateParts); one pass at a time per process. */
+  rotate(): Promise<void> {
+    const recorder = this.recorder;
+    if (!recorder) return Promise.resolve();
+    const { store } = this.deps.meetings;
+    this.rotating ??= rotateParts({ recorder, recordings: this.recordings, findMeeting: (id) => store.find(id), chunkSeconds: this.deps.config.minutes.chunkSeconds, log: this.log }).finally(
+      () => (this.rotating = undefined),
+    );
+    return this.rotating;
   }
 
   /** Ended meetings still waiting for an `egress_ended`: asks LiveKit (ListEgress) and starts their minutes. */
@@ -165,7 +184,7 @@ export class MinutesService implements RecordingHooks {
       await this.fail(meetingId, recs[0]!.error ?? "No recording of this meeting finished.");
       return;
     }
-    await this.recordings.setMinutes(meetingId, { state: "transcribing", speakersTotal: complete.length });
+    await this.recordings.setMinutes(meetingId, { state: "transcribing", speakersTotal: speakersOf(complete) });
     await this.queue.enqueue(TRANSCRIBE, jobKey(TRANSCRIBE, meetingId), meetingId);
     await this.notify(meetingId, true);
   }
@@ -205,25 +224,30 @@ export class MinutesService implements RecordingHooks {
     return meeting;
   }
 
-  /** Transcribes every speaker's recording not transcribed yet, then queues the writing. */
+  /** Transcribes every speaker's recordings (all their parts) not transcribed yet, then queues the writing. */
   private async transcribe(job: JobRow, signal: AbortSignal): Promise<void> {
     const meeting = await this.meetingOf(job);
-    const recs = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete");
-    const done = await this.recordings.transcripts(meeting.id);
+    // Speaker by speaker, each one's parts in order: progress counts people, not files.
+    const recs = byPerson((await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete"));
+    const done = new Set((await this.recordings.transcripts(meeting.id)).keys());
     const engine = this.engine;
     const hints = engine.kind === "none" ? undefined : await this.hints(meeting);
-    let speakersDone = recs.filter((r) => done.has(r.egressId)).length;
+    const speakersTotal = speakersOf(recs);
+    const speakersDone = () => speakersOf(recs) - speakersOf(recs.filter((r) => !done.has(r.egressId)));
     for (const rec of recs) {
       if (done.has(rec.egressId)) continue;
       signal.throwIfAborted();
       // Transcribed at most once: an early transcription not started yet is called off, one under
       // way (on any process) is waited for.
       if (await this.earlyTranscription(rec.egressId, signal)) {
-        speakersDone++;
+        done.add(rec.egressId);
         continue;
       }
+      // Progress within a speaker: their parts done so far, and how far into this one.
+      const mine = recs.filter((r) => r.userId === rec.userId);
+      const before = mine.filter((r) => done.has(r.egressId)).length;
       const progress = async (fraction: number, force = false) => {
-        await this.recordings.setMinutes(meeting.id, { state: "transcribing", progress: fraction, speakersDone, speakersTotal: recs.length });
+        await this.recordings.setMinutes(meeting.id, { state: "transcribing", progress: (before + fraction) / mine.length, speakersDone: speakersDone(), speakersTotal });
         await this.notify(meeting.id, force);
       };
       await progress(0, true);
@@ -232,9 +256,9 @@ export class MinutesService implements RecordingHooks {
         const segments = await engine.engine.transcribe(rec.filepath, hints!, (f) => void progress(f).catch(() => undefined), signal);
         await this.recordings.saveTranscript(rec.egressId, meeting.id, engine.engine.name, segments);
       }
-      speakersDone++;
+      done.add(rec.egressId);
     }
-    await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone, speakersTotal: recs.length });
+    await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone: speakersTotal, speakersTotal });
     await this.queue.enqueue(WRITE, jobKey(WRITE, meeting.id), meeting.id);
     await this.notify(meeting.id, true);
   }
@@ -269,7 +293,7 @@ export class MinutesService implements RecordingHooks {
   /** Extracts the minutes and writes them into the document (exactly once: see writeMinutes). */
   private async write(job: JobRow): Promise<void> {
     const meeting = await this.meetingOf(job);
-    const total = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete").length;
+    const total = speakersOf((await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete"));
     await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone: total, speakersTotal: total });
     await this.notify(meeting.id, true);
     const stays = (await this.deps.meetings.store.attendance([meeting.id])).get(meeting.id) ?? [];
@@ -279,8 +303,10 @@ export class MinutesService implements RecordingHooks {
     const tracks: SpeakerTrack[] = recs.map((r) => ({
       speaker: { userId: r.userId, name: names.get(r.userId) ?? "Someone" },
       startedAtMs: nsToMs(r.startedAtNs) ?? Date.parse(meeting.startedAt),
+      endedAtMs: nsToMs(r.endedAtNs),
       segments: transcripts.get(r.egressId) ?? [],
       file: recordingFile(r.filepath),
+      chain: r.trackSid,
     }));
     const input = { meeting, stays, tracks };
     let minutes = buildMinutes(input);
@@ -291,7 +317,7 @@ export class MinutesService implements RecordingHooks {
     }
     const blocks = minutesBlocks(minutes, {
       publicUrl: this.deps.config.publicUrl,
-      recordings: tracks.map((t, i) => ({ file: t.file!, speaker: t.speaker.name, startedAt: new Date(t.startedAtMs).toISOString(), seconds: secondsOf(recs[i]!) })),
+      recordings: tracks.map((t, i) => ({ file: t.file!, speaker: t.speaker.name, speakerId: t.speaker.userId, startedAt: new Date(t.startedAtMs).toISOString(), seconds: secondsOf(recs[i]!) })),
       transcriptNote: this.engine.kind === "none" ? `No transcript: ${this.engine.why}` : undefined,
     });
     const heading = meetingHeading(minutes, meeting.startedBy.name);
@@ -353,12 +379,6 @@ export class MinutesService implements RecordingHooks {
 export function minutesNotice(meetingId: string, row: MinutesRow): MinutesNotice {
   const n = { state: row.state, progress: row.progress, speakersDone: row.speakersDone, speakersTotal: row.speakersTotal, error: row.error ?? undefined };
   return { type: "minutes", meetingId, ...n, label: minutesLabel(n) };
-}
-
-function secondsOf(r: RecordingRow): number | undefined {
-  const a = nsToMs(r.startedAtNs);
-  const b = nsToMs(r.endedAtNs);
-  return a !== undefined && b !== undefined ? (b - a) / 1000 : undefined;
 }
 
 /** The text of a document body, blocks separated by new lines. */

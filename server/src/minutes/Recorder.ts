@@ -3,7 +3,7 @@ import path from "node:path";
 import { DirectFileOutput, EgressClient, EgressStatus, TrackSource, TrackType, TwirpError, type EgressInfo, type ParticipantInfo, type TrackInfo } from "livekit-server-sdk";
 import type { Logger } from "../logger.ts";
 import type { MeetingRow } from "../store/meetings.ts";
-import { MAX_RECORDINGS_PER_MEETING, type RecordingStore } from "../store/recordings.ts";
+import { MAX_RECORDING_STARTS_PER_MEETING, MAX_RECORDINGS_PER_MEETING, type RecordingRow, type RecordingStore } from "../store/recordings.ts";
 import type { LiveKitConnection } from "../meetings/rooms.ts";
 import { STANDARD_PARTICIPANT } from "../meetings/rooms.ts";
 import type { LiveKitRooms } from "../meetings/LiveKitRooms.ts";
@@ -62,14 +62,13 @@ export class Recorder {
   async recordTrack(meeting: MeetingRow, userId: string, trackSid: string): Promise<boolean> {
     const { recordings, log } = this.deps;
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(trackSid) || (await recordings.activeFor(meeting.id, trackSid))) return false;
+    const starts = await recordings.count(meeting.id, "starts");
     const count = await recordings.count(meeting.id);
-    if (count >= MAX_RECORDINGS_PER_MEETING) {
-      log.warn({ meeting: meeting.id, count }, "meeting reached its bound of recordings; not recording this track");
+    if (starts >= MAX_RECORDING_STARTS_PER_MEETING || count >= MAX_RECORDINGS_PER_MEETING) {
+      log.warn({ meeting: meeting.id, starts, count }, "meeting reached its bound of recordings; not recording this track");
       return false;
     }
-    const dir = path.join(this.deps.recordingsDir, meeting.id);
-    fs.mkdirSync(dir, { recursive: true });
-    const filepath = path.join(dir, `${trackSid}-${count + 1}.ogg`);
+    const filepath = this.partPath(meeting.id, trackSid, count + 1);
     let info: EgressInfo;
     try {
       info = await this.egress.startTrackEgress(meeting.roomName, new DirectFileOutput({ filepath }), trackSid);
@@ -82,6 +81,62 @@ export class Recorder {
     if (!inserted) await this.stop(info.egressId); // another request started this track meanwhile
     else log.info({ meeting: meeting.id, track: trackSid, egress: info.egressId }, "recording a microphone");
     return inserted;
+  }
+
+  /**
+   * Starts the next part of a track's recording (rotation): a new Track Egress of the same track,
+   * while the current one goes on (it is stopped once the new one is recording: `endOverlaps`), so
+   * no audio falls between them. Only the caller that takes the rotation on in the database starts
+   * one; past the meeting's bound of files the current part simply goes on. Returns the new egress id.
+   */
+  async rotate(meeting: MeetingRow, rec: RecordingRow, staleBefore: string): Promise<string | undefined> {
+    const { recordings, log } = this.deps;
+    const count = await recordings.count(meeting.id);
+    if (count >= MAX_RECORDINGS_PER_MEETING) return undefined;
+    if (!(await recordings.claimRotation(rec.egressId, staleBefore))) return undefined;
+    const filepath = this.partPath(meeting.id, rec.trackSid, count + 1);
+    let info: EgressInfo;
+    try {
+      info = await this.egress.startTrackEgress(meeting.roomName, new DirectFileOutput({ filepath }), rec.trackSid);
+    } catch (err) {
+      // The track is gone (its recording ends by itself) or LiveKit did not answer: tried again next time.
+      await recordings.releaseRotation(rec.egressId);
+      if (!(err instanceof TwirpError && err.status === 404)) log.warn({ err: (err as Error).message, meeting: meeting.id, track: rec.trackSid }, "could not start the next part of a recording");
+      return undefined;
+    }
+    const inserted = await recordings.insert({ egressId: info.egressId, meetingId: meeting.id, trackSid: rec.trackSid, userId: rec.userId, filepath, follows: rec.egressId });
+    if (!inserted) {
+      await this.stop(info.egressId).catch(() => undefined);
+      return undefined;
+    }
+    log.info({ meeting: meeting.id, track: rec.trackSid, egress: info.egressId, follows: rec.egressId }, "recording the next part of a microphone");
+    return info.egressId;
+  }
+
+  /**
+   * Stops the recordings whose next part is recording (LiveKit says it is active) and has been since
+   * before `before`: their overlap is over. Any process may do it; a second stop changes nothing.
+   */
+  async endOverlaps(before: string): Promise<void> {
+    for (const rec of await this.deps.recordings.overlapped(before)) {
+      const next = (await this.deps.recordings.forMeeting(rec.meetingId)).find((r) => r.follows === rec.egressId);
+      // A next part that failed leaves this one recording (nothing lost); one still starting is waited for.
+      if (next?.state !== "active") continue;
+      let items: EgressInfo[];
+      try {
+        items = await this.egress.listEgress({ egressId: next.egressId });
+      } catch {
+        continue;
+      }
+      if (!items.some((i) => i.egressId === next.egressId && i.status === EgressStatus.EGRESS_ACTIVE)) continue;
+      await this.stop(rec.egressId).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message, egress: rec.egressId }, "could not end a part"));
+    }
+  }
+
+  private partPath(meetingId: string, trackSid: string, n: number): string {
+    const dir = path.join(this.deps.recordingsDir, meetingId);
+    fs.mkdirSync(dir, { recursive: true });
+    return path.join(dir, `${trackSid}-${n}.ogg`);
   }
 
   /** Stops every active recording of a meeting (recording turned off). */

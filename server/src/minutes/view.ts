@@ -26,3 +26,22 @@ export function minutesView(meeting: MeetingRow, row: MinutesRow | undefined, re
   if (row?.state === "done" && row.result) Object.assign(view, JSON.parse(row.result));
   return MinutesView.parse(view);
 }
+
+/** How many people the recordings are of (a person's recording may be several parts, or several tracks). */
+export function speakersOf(recs: Pick<RecordingRow, "userId">[]): number {
+  return new Set(recs.map((r) => r.userId)).size;
+}
+
+/** The recordings person by person (in the order each was first recorded), each person's in their order. */
+export function byPerson(recs: RecordingRow[]): RecordingRow[] {
+  const first = new Map<string, number>();
+  recs.forEach((r, i) => first.has(r.userId) || first.set(r.userId, i));
+  return recs.map((r, i) => ({ r, i })).sort((a, b) => first.get(a.r.userId)! - first.get(b.r.userId)! || a.i - b.i).map((x) => x.r);
+}
+
+/** A recording's length in seconds, once its egress ended. */
+export function secondsOf(r: RecordingRow): number | undefined {
+  const a = nsToMs(r.startedAtNs);
+  const b = nsToMs(r.endedAtNs);
+  return a !== undefined && b !== undefined ? (b - a) / 1000 : undefined;
+}

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from "kysely";
 import { rebuildTable } from "./sqliteRebuild.ts";
 import { columnTypes, onPostgres } from "./dialect.ts";
 import { meetingsMigration } from "./meetingsMigration.ts";
-import { minutesMigration } from "./minutesMigration.ts";
+import { minutesMigration, recordingPartsMigration } from "./minutesMigration.ts";
 
 /**
  * Schema migrations, applied in key order at start-up, on SQLite and on PostgreSQL. Never edit one
@@ -164,6 +164,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0040_recording_parts": recordingPartsMigration,
 };
 
 /** A table's CREATE statement renamed to `<table>__new` with each `[from, to]` replaced; a missing `from` is an error. */

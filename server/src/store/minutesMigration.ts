@@ -19,6 +19,10 @@ export interface MinutesTables {
     ended_at_ns: string | null;
     error: string | null;
     created_at: string;
+    /** The recording this one continues (a part started by rotation), else null (a start). */
+    follows: string | null;
+    /** When a process took on starting this recording's next part (rotation), else null. */
+    rotated_at: string | null;
   };
   /** What one recording said: segments as JSON (seconds from the file's start). */
   meeting_transcripts: {
@@ -112,5 +116,21 @@ export const minutesMigration: Migration = {
       .addColumn("updated_at", "text", (c) => c.notNull())
       .execute();
     await db.schema.createIndex("jobs_runnable").on("jobs").columns(["state", "run_after"]).execute();
+  },
+};
+
+/**
+ * Migration "0040_recording_parts": a microphone's recording is cut into parts while the meeting
+ * goes on (rotation). A part names the recording it continues (`follows`, unique: one next part per
+ * part), and a recording whose next part is being started is no longer the track's current one
+ * (`rotated_at`), so the one-active-per-track index counts only current recordings.
+ */
+export const recordingPartsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("meeting_recordings").addColumn("follows", "text").execute();
+    await db.schema.alterTable("meeting_recordings").addColumn("rotated_at", "text").execute();
+    await db.schema.dropIndex("meeting_recordings_one_active").execute();
+    await sql`create unique index meeting_recordings_one_current on meeting_recordings (meeting_id, track_sid) where state = 'active' and rotated_at is null`.execute(db);
+    await db.schema.createIndex("meeting_recordings_follows").unique().on("meeting_recordings").column("follows").execute();
   },
 };

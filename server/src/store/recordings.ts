@@ -15,13 +15,26 @@ export interface RecordingRow {
   startedAtNs: string | null;
   endedAtNs: string | null;
   error: string | null;
+  /** The recording this part continues (started by rotation), else null: the start of a track's recording. */
+  follows: string | null;
+  /** When a process took on starting the next part, else null. */
+  rotatedAt: string | null;
+  createdAt: string;
 }
 
-/** A transcript segment: seconds from the start of its recording. */
+/** A recognised word: seconds from the start of its recording. */
+export interface Word {
+  word: string;
+  start: number;
+  end: number;
+}
+
+/** A transcript segment: seconds from the start of its recording (with its words' times, when the engine gives them). */
 export interface Segment {
   start: number;
   end: number;
   text: string;
+  words?: Word[];
 }
 
 /** Where a meeting's minutes are. */
@@ -37,18 +50,27 @@ export interface MinutesRow {
   writtenAt: string | null;
 }
 
-/** Most recordings (Track Egresses) one meeting may start: each publish or re-enable of recording starts one. */
-export const MAX_RECORDINGS_PER_MEETING = 64;
+/**
+ * Most recordings of tracks one meeting may start: each publish of a microphone and each re-enable
+ * of recording starts one (what people can make the server record by their own actions).
+ */
+export const MAX_RECORDING_STARTS_PER_MEETING = 64;
+/**
+ * Most recording files (parts included) one meeting may have. Parts come only with time (one per
+ * track per RECORDING_CHUNK_SECONDS); past this bound the tracks keep recording into their current
+ * part, unrotated, so nothing is lost: e.g. 4 speakers at 120 s parts for 8 hours.
+ */
+export const MAX_RECORDINGS_PER_MEETING = 1024;
 
 /** Recordings, transcripts and the minutes' state of meetings. */
 export class RecordingStore {
   constructor(private readonly db: DB) {}
 
   /** Records an egress that was started; false when the track already has an active one. */
-  async insert(r: Omit<RecordingRow, "state" | "startedAtNs" | "endedAtNs" | "error">): Promise<boolean> {
+  async insert(r: Pick<RecordingRow, "egressId" | "meetingId" | "trackSid" | "userId" | "filepath"> & { follows?: string }): Promise<boolean> {
     const result = await this.db
       .insertInto("meeting_recordings")
-      .values({ egress_id: r.egressId, meeting_id: r.meetingId, track_sid: r.trackSid, user_id: r.userId, filepath: r.filepath, state: "active", created_at: now() })
+      .values({ egress_id: r.egressId, meeting_id: r.meetingId, track_sid: r.trackSid, user_id: r.userId, filepath: r.filepath, state: "active", created_at: now(), follows: r.follows ?? null })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
@@ -64,10 +86,66 @@ export class RecordingStore {
     return rows.map((r) => toRecording(r)!);
   }
 
-  /** How many recordings a meeting has started (the bound's count). */
-  async count(meetingId: string): Promise<number> {
-    const row = await this.db.selectFrom("meeting_recordings").select((eb) => eb.fn.countAll<number>().as("n")).where("meeting_id", "=", meetingId).executeTakeFirstOrThrow();
-    return Number(row.n);
+  /** How many recordings a meeting has, parts included (`starts`: only the starts of tracks' recordings). */
+  async count(meetingId: string, only?: "starts"): Promise<number> {
+    let q = this.db.selectFrom("meeting_recordings").select((eb) => eb.fn.countAll<number>().as("n")).where("meeting_id", "=", meetingId);
+    if (only === "starts") q = q.where("follows", "is", null);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  }
+
+  /**
+   * Current recordings of live, recording meetings started before `before` (ISO): each is due for
+   * its next part. A rotation taken on before `staleBefore` whose part never came is due again.
+   */
+  async dueForRotation(before: string, staleBefore: string, limit = 200): Promise<RecordingRow[]> {
+    const rows = await this.db
+      .selectFrom("meeting_recordings as r")
+      .innerJoin("meetings as m", "m.id", "r.meeting_id")
+      .selectAll("r")
+      .where("r.state", "=", "active")
+      .where("r.created_at", "<", before)
+      .where("m.state", "=", "live")
+      .where("m.recording", "=", 1)
+      .where((eb) => eb.or([eb("r.rotated_at", "is", null), eb("r.rotated_at", "<", staleBefore)]))
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom("meeting_recordings as n").select("n.egress_id").whereRef("n.follows", "=", "r.egress_id"))))
+      .orderBy("r.created_at")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toRecording(r)!);
+  }
+
+  /**
+   * Takes on starting a recording's next part: true for exactly one caller (the database decides),
+   * while the recording is active and has no next part, and nobody took it on since `staleBefore`.
+   */
+  async claimRotation(egressId: string, staleBefore: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("meeting_recordings as r")
+      .set({ rotated_at: now() })
+      .where("r.egress_id", "=", egressId)
+      .where("r.state", "=", "active")
+      .where((eb) => eb.or([eb("r.rotated_at", "is", null), eb("r.rotated_at", "<", staleBefore)]))
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom("meeting_recordings as n").select("n.egress_id").whereRef("n.follows", "=", "r.egress_id"))))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Gives a rotation up (its part could not start): the recording is the track's current one again. */
+  async releaseRotation(egressId: string): Promise<void> {
+    await this.db.updateTable("meeting_recordings").set({ rotated_at: null }).where("egress_id", "=", egressId).execute();
+  }
+
+  /** Recordings still active whose next part has been recording since before `before` (ISO): their overlap is over. */
+  async overlapped(before: string, limit = 200): Promise<RecordingRow[]> {
+    const rows = await this.db
+      .selectFrom("meeting_recordings as r")
+      .innerJoin("meeting_recordings as n", "n.follows", "r.egress_id")
+      .selectAll("r")
+      .where("r.state", "=", "active")
+      .where("n.created_at", "<", before)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toRecording(r)!);
   }
 
   /** Ended meetings that still have recordings marked active (their `egress_ended` is late or lost). */
@@ -152,7 +230,7 @@ export class RecordingStore {
   }
 }
 
-type Row = Omit<MinutesTables["meeting_recordings"], "created_at">;
+type Row = MinutesTables["meeting_recordings"];
 
 function toRecording(r: Row | undefined): RecordingRow | undefined {
   return (
@@ -166,6 +244,9 @@ function toRecording(r: Row | undefined): RecordingRow | undefined {
       startedAtNs: r.started_at_ns,
       endedAtNs: r.ended_at_ns,
       error: r.error,
+      follows: r.follows,
+      rotatedAt: r.rotated_at,
+      createdAt: r.created_at,
     }
   );
 }

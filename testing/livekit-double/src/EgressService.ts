@@ -18,27 +18,42 @@ import type { RoomRegistry } from "./RoomRegistry.ts";
 import type { RoomServiceCall } from "./RoomService.ts";
 import { readBody, TWIRP_STATUS, TwirpError, writeTwirpError, writeTwirpJson } from "./twirp.ts";
 import { webhookEvent } from "./webhooks.ts";
+import { cutOggOpus } from "./media/oggCut.ts";
 
 /** Path prefix of the Egress service, as livekit-server-sdk's EgressClient calls it. */
 export const EGRESS_PREFIX = "/twirp/livekit.Egress/";
 const MAX_BODY = 1 << 20;
 
-/** What a track "carries", as the double's egress records it: an audio file and when it started. */
+/**
+ * What a track "carries", as the double's egress records it: an audio file and when it started.
+ * The file is the track's audio as it arrives from `startedAtMs` on, in real time: an egress
+ * records the part of it between its start and its stop (its file starts where it started). When
+ * the track itself ends (unpublished, its participant left, the room closed), what is left of a
+ * prepared file arrives at once, so that tests need not wait out its length. A file that is not
+ * Ogg/Opus (stand-in bytes) is copied whole.
+ */
 export interface TrackAudio {
   /** A file to write as the recording (Ogg/Opus, as Track Egress writes an Opus track). */
   file: string;
-  /** When the recording starts, Unix ms (default: when the egress started). */
+  /** When the track's audio starts, Unix ms (default: when the track's first egress started). */
   startedAtMs?: number;
   /** Finishes writing `file` (media still arriving from a browser); called before it is copied. */
   close?: () => void;
   /** Seconds of audio received so far (media arriving from a browser). */
   seconds?: () => number;
+  /**
+   * A prepared file arriving this many times faster than real time (benchmarks compress a long
+   * meeting's clock). Times in `fileResults` are then on the audio's clock: `startedAtMs` plus
+   * seconds of audio, so parts of one track line up as they would in a real-time meeting.
+   */
+  speed?: number;
 }
 
 interface Running {
   info: EgressInfo;
   trackSid: string;
   filepath: string;
+  startedMs: number;
 }
 
 const ns = (ms: number) => BigInt(Math.round(ms)) * 1_000_000n;
@@ -60,6 +75,8 @@ export class EgressService {
   beforeCall: ((method: string, body: unknown) => void | Promise<void>) | undefined;
   private readonly running = new Map<string, Running>();
   private readonly ended = new Map<string, EgressInfo>();
+  /** When each track's first egress started (the start of audio that does not say when it starts). */
+  private readonly firstEgressMs = new Map<string, number>();
 
   constructor(
     private readonly keys: ApiKeys,
@@ -125,7 +142,9 @@ export class EgressService {
       updatedAt: ns(Date.now()),
       request: { case: "track", value: req },
     });
-    this.running.set(info.egressId, { info, trackSid: req.trackId, filepath: req.output.value.filepath });
+    const startedMs = Date.now();
+    if (!this.firstEgressMs.has(req.trackId)) this.firstEgressMs.set(req.trackId, startedMs);
+    this.running.set(info.egressId, { info, trackSid: req.trackId, filepath: req.output.value.filepath, startedMs });
     const answer = info.clone();
     info.status = EgressStatus.EGRESS_ACTIVE;
     this.emit(webhookEvent("egress_started", { egressInfo: info }));
@@ -139,7 +158,7 @@ export class EgressService {
       if (this.ended.has(egressId)) throw new TwirpError("failed_precondition", "egress already ended");
       throw new TwirpError("not_found", "egress not found");
     }
-    return this.finish(running);
+    return this.finish(running, false);
   }
 
   /** ListEgress: by room, by id, or only the active ones. */
@@ -151,32 +170,35 @@ export class EgressService {
 
   /** A track stopped (unpublished, its participant left, the room closed): its egresses end. */
   trackEnded(trackSid: string): void {
-    for (const r of [...this.running.values()]) if (r.trackSid === trackSid) this.finish(r);
+    for (const r of [...this.running.values()]) if (r.trackSid === trackSid) this.finish(r, true);
   }
 
   /** The room closed: every egress of it ends. */
   roomFinished(roomName: string): void {
-    for (const r of [...this.running.values()]) if (r.info.roomName === roomName) this.finish(r);
+    for (const r of [...this.running.values()]) if (r.info.roomName === roomName) this.finish(r, true);
   }
 
-  /** Writes the recording where it was asked and sends `egress_ended`. */
-  private finish(r: Running): EgressInfo {
+  /**
+   * Writes what the egress recorded where it was asked and sends `egress_ended`: the track's audio
+   * from the egress's start to its stop (to the end of a prepared file when the track ended).
+   */
+  private finish(r: Running, trackEnded: boolean): EgressInfo {
     this.running.delete(r.info.egressId);
     const info = r.info;
     const nowMs = Date.now();
     const audio = this.audio.get(r.trackSid);
     info.endedAt = ns(nowMs);
     info.updatedAt = ns(nowMs);
-    audio?.close?.();
-    if (audio && fs.existsSync(audio.file) && fs.statSync(audio.file).size > 0) {
-      fs.mkdirSync(path.dirname(r.filepath), { recursive: true });
-      fs.copyFileSync(audio.file, r.filepath);
-      const startedMs = audio.startedAtMs ?? Number(info.startedAt / 1_000_000n);
+    // Media from a browser is written until the track's last egress stops.
+    const stillRecorded = [...this.running.values()].some((o) => o.trackSid === r.trackSid);
+    if (!stillRecorded) audio?.close?.();
+    const written = audio ? this.write(r, audio, trackEnded, nowMs) : undefined;
+    if (written) {
       const file = new FileInfo({
         filename: r.filepath,
-        startedAt: ns(startedMs),
-        endedAt: ns(nowMs),
-        duration: ns(nowMs - startedMs),
+        startedAt: ns(written.startedMs),
+        endedAt: ns(written.endedMs),
+        duration: ns(written.endedMs - written.startedMs),
         size: BigInt(fs.statSync(r.filepath).size),
         location: "",
       });
@@ -190,6 +212,25 @@ export class EgressService {
     this.ended.set(info.egressId, info);
     this.emit(webhookEvent("egress_ended", { egressInfo: info }));
     return info;
+  }
+
+  /** Writes the egress's window of the track's audio; returns when the written file starts and ends (Unix ms), or undefined when nothing was. */
+  private write(r: Running, audio: TrackAudio, trackEnded: boolean, nowMs: number): { startedMs: number; endedMs: number } | undefined {
+    if (!fs.existsSync(audio.file) || fs.statSync(audio.file).size === 0) return undefined;
+    const startedMs = audio.startedAtMs ?? this.firstEgressMs.get(r.trackSid) ?? r.startedMs;
+    const speed = audio.speed ?? 1;
+    // Seconds of the track's audio that had arrived at a moment.
+    const arrived = (ms: number) => ((ms - startedMs) * speed) / 1000;
+    fs.mkdirSync(path.dirname(r.filepath), { recursive: true });
+    const fromS = Math.max(0, arrived(r.startedMs));
+    const live = !!audio.seconds;
+    const toS = trackEnded && !live ? Infinity : arrived(nowMs);
+    const endedMs = speed === 1 ? nowMs : startedMs + arrived(nowMs) * 1000;
+    const cut = cutOggOpus(audio.file, r.filepath, fromS, toS);
+    if (cut === "empty") return undefined;
+    if (cut) return { startedMs: startedMs + cut.startS * 1000, endedMs };
+    fs.copyFileSync(audio.file, r.filepath);
+    return { startedMs, endedMs };
   }
 
   /** Claims of the Bearer token; undefined when there is none; null after answering 401. */

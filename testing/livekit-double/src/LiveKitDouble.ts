@@ -128,7 +128,7 @@ export class LiveKitDouble {
    * Publishes a microphone track for a participant already in a room, as `addTrack` over the signal
    * path would, with the audio its Track Egress will record (`track_published` goes out).
    */
-  publishMicrophone(roomName: string, identity: string, audio?: { file: string; startedAtMs?: number }): TrackInfo {
+  publishMicrophone(roomName: string, identity: string, audio?: { file: string; startedAtMs?: number; speed?: number }): TrackInfo {
     const track = publishedTrack(new AddTrackRequest({ cid: `mic-${identity}-${Date.now()}`, name: "microphone", type: TrackType.AUDIO, source: TrackSource.MICROPHONE }));
     if (audio) this.egress.audio.set(track.sid, audio);
     this.rooms.addTrack(roomName, identity, track);

@@ -1,8 +1,10 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccessToken, DirectFileOutput, EgressClient, EgressStatus, RoomServiceClient, TrackSource, TrackType, TwirpError, WebhookReceiver } from "livekit-server-sdk";
+import { ListEgressRequest } from "@livekit/protocol";
 import { LiveKitDouble } from "../src/index.ts";
 import { joinToken, signalConnect, until } from "./helpers.ts";
 
@@ -85,4 +87,47 @@ describe("Track Egress", () => {
       .catch((e: TwirpError) => e);
     expect(again).toMatchObject({ status: 412 });
   });
+
+  it("two egresses of one track record what arrived between each one's start and stop: two overlapping files, each with its own start", async () => {
+    // A 10-second tone, arriving in real time since a second ago (Ogg pages of 20 ms, as WebRTC's Opus frames).
+    const tone = path.join(dir, "tone.ogg");
+    execFileSync("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=10", "-ar", "48000", "-c:a", "libopus", "-page_duration", "20000", tone]);
+    const audioStartMs = Date.now() - 1000;
+    await new RoomServiceClient(double.httpUrl, "devkey", "secret").createRoom({ name: "parts" });
+    const bea = await signalConnect(double, await joinToken(double, "bea", "parts"));
+    await bea.next("join");
+    const track = double.publishMicrophone("parts", "bea", { file: tone, startedAtMs: audioStartMs });
+    const first = await egress().startTrackEgress("parts", new DirectFileOutput({ filepath: path.join(dir, "parts", "a.ogg") }), track.sid);
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await egress().startTrackEgress("parts", new DirectFileOutput({ filepath: path.join(dir, "parts", "b.ogg") }), track.sid);
+    await new Promise((r) => setTimeout(r, 500));
+    const a = await egress().stopEgress(first.egressId);
+    // The participant leaves: the second one ends too, with the rest of the prepared audio.
+    bea.ws.close();
+    await until(() => double.webhooks.deliveries.some((d) => d.event.event === "egress_ended" && d.event.egressInfo?.egressId === second.egressId), "the second egress_ended");
+    const b = double.egress.list(new ListEgressRequest({ egressId: second.egressId })).items[0]!;
+    expect([a.status, b.status]).toEqual([EgressStatus.EGRESS_COMPLETE, EgressStatus.EGRESS_COMPLETE]);
+
+    const ms = (n: bigint) => Number(n / 1_000_000n);
+    const [fa, fb] = [a.fileResults[0]!, b.fileResults[0]!];
+    // Each file starts where its egress started (to a page), not where the track's audio did.
+    expect(Math.abs(ms(fa.startedAt) - ms(first.startedAt))).toBeLessThan(50);
+    expect(Math.abs(ms(fb.startedAt) - ms(second.startedAt))).toBeLessThan(50);
+    // The first holds what arrived until it stopped; the second, the rest of the 10 seconds; they overlap.
+    const lengthA = oggSeconds(path.join(dir, "parts", "a.ogg"));
+    const lengthB = oggSeconds(path.join(dir, "parts", "b.ogg"));
+    expect(Math.abs(ms(fa.startedAt) + lengthA * 1000 - ms(a.endedAt))).toBeLessThan(60);
+    expect(Math.abs(ms(fb.startedAt) + lengthB * 1000 - (audioStartMs + 10_000))).toBeLessThan(60);
+    expect(ms(fa.startedAt) + lengthA * 1000).toBeGreaterThan(ms(fb.startedAt) + 300);
+    // Both are Ogg/Opus files a decoder reads to the end.
+    for (const f of ["a.ogg", "b.ogg"]) execFileSync("ffmpeg", ["-nostdin", "-loglevel", "error", "-xerror", "-i", path.join(dir, "parts", f), "-f", "null", "-"]);
+  });
 });
+
+/** Seconds of audio in an Ogg/Opus file: its last granule position, less the pre-skip. */
+function oggSeconds(file: string): number {
+  const buf = fs.readFileSync(file);
+  const head = buf.indexOf("OpusHead");
+  const last = buf.lastIndexOf("OggS");
+  return Number(buf.readBigInt64LE(last + 6) - BigInt(buf.readUInt16LE(head + 10))) / 48000;
+}

@@ -15,7 +15,8 @@ export const MAX_TRANSCRIPT_LINES = 3000;
 export interface BlockContext {
   /** PUBLIC_URL; without it the minutes carry no links (a relative link is not a link in the schema). */
   publicUrl: string | undefined;
-  recordings: { file: string; speaker: string; startedAt: string; seconds: number | undefined }[];
+  /** Every recording file; a person's parts (a long meeting records in parts) share `speakerId`. */
+  recordings: { file: string; speaker: string; speakerId?: string; startedAt: string; seconds: number | undefined }[];
   /** Set when the transcript could not be made (no engine installed): said in place of it. */
   transcriptNote?: string;
 }
@@ -54,6 +55,40 @@ export function recordingUrl(ctx: BlockContext, meetingId: string, file: string,
 export function transcriptSummary(m: Pick<Minutes, "transcript" | "durationMinutes">): string {
   const n = m.transcript.length;
   return `Transcript · ${n} ${n === 1 ? "line" : "lines"} · ${m.durationMinutes} min`;
+}
+
+type RecordingRef = BlockContext["recordings"][number];
+
+/** The recordings by person, in the order they first spoke; each person's parts in time order. */
+function bySpeaker(recordings: RecordingRef[]): RecordingRef[][] {
+  const by = new Map<string, RecordingRef[]>();
+  for (const r of [...recordings].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
+    const key = r.speakerId ?? r.speaker;
+    by.set(key, [...(by.get(key) ?? []), r]);
+  }
+  return [...by.values()];
+}
+
+/**
+ * One person's recording: "Olga Owner — from 08:05, 24:10" linking to the file, or for one
+ * recorded in parts "Olga Owner — from 08:05, 24:10 in 12 parts: 1 · 2 · … · 12", each number a link.
+ */
+function recordingItem(ctx: BlockContext, meetingId: string, parts: RecordingRef[]): Json[] {
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const span = last.seconds !== undefined ? (Date.parse(last.startedAt) - Date.parse(first.startedAt)) / 1000 + last.seconds : undefined;
+  const label = `${first.speaker} — from ${hhmm(first.startedAt)}${span ? `, ${clock(span)}` : ""}`;
+  if (parts.length === 1) {
+    const href = recordingUrl(ctx, meetingId, first.file);
+    return [href ? link(label, href) : text(label)];
+  }
+  const out: Json[] = [text(`${label} in ${parts.length} parts: `)];
+  parts.forEach((p, i) => {
+    const href = recordingUrl(ctx, meetingId, p.file);
+    if (i > 0) out.push(text(" · "));
+    out.push(href ? link(String(i + 1), href) : text(String(i + 1)));
+  });
+  return out;
 }
 
 /**
@@ -100,15 +135,7 @@ export function minutesBlocks(m: Minutes, ctx: BlockContext): PMNode[] {
 
   if (ctx.recordings.length) {
     blocks.push(heading(3, "Recording"));
-    blocks.push(
-      bullets(
-        ctx.recordings.map((r) => {
-          const label = `${r.speaker} — from ${hhmm(r.startedAt)}${r.seconds ? `, ${clock(r.seconds)}` : ""}`;
-          const href = recordingUrl(ctx, m.meetingId, r.file);
-          return [href ? link(label, href) : text(label)];
-        }),
-      ),
-    );
+    blocks.push(bullets(bySpeaker(ctx.recordings).map((parts) => recordingItem(ctx, m.meetingId, parts))));
   }
 
   const lines = m.transcript.length;

@@ -120,3 +120,22 @@ describe("writing the minutes into the document", () => {
     expect(JSON.stringify(blocks.map((b) => b.toJSON()))).not.toContain('"link"');
   });
 });
+
+describe("the recording block", () => {
+  it("one entry per person; a person recorded in parts has their parts as numbered links, in time order", () => {
+    const part = (n: number, startedAt: string) => ({ file: `TR_o-${n}.ogg`, speaker: "Olga Owner", speakerId: "o", startedAt, seconds: 122 });
+    const blocks = minutesBlocks(minutes, {
+      publicUrl: "https://confer.example",
+      recordings: [part(3, "2026-12-03T08:04:00.000Z"), part(1, "2026-12-03T08:00:00.000Z"), { file: "TR_p-2.ogg", speaker: "Priya Okafor", speakerId: "p", startedAt: "2026-12-03T08:02:00.000Z", seconds: 90 }, part(2, "2026-12-03T08:02:00.000Z")],
+    }).map((b) => b.toJSON() as Json & { content?: (Json & { marks?: { attrs: { href: string } }[] })[] });
+    const list = blocks[blocks.findIndex((b) => b.type === "heading" && textOf(b) === "Recording") + 1]!;
+    expect(list.content!.map(textOf)).toEqual(["Olga Owner — from 08:00, 06:02 in 3 parts: 1 · 2 · 3", "Priya Okafor — from 08:02, 01:30"]);
+    const links = (item: Json) => (item.content![0]!.content as { text: string; marks?: { attrs: { href: string } }[] }[]).filter((t) => t.marks).map((t) => [t.text, t.marks![0]!.attrs.href.split("/").pop()]);
+    expect(links(list.content![0]!)).toEqual([
+      ["1", "TR_o-1.ogg"],
+      ["2", "TR_o-2.ogg"],
+      ["3", "TR_o-3.ogg"],
+    ]);
+    expect(links(list.content![1]!)).toEqual([["Priya Okafor — from 08:02, 01:30", "TR_p-2.ogg"]]);
+  });
+});

@@ -18,8 +18,8 @@ describe("the offline engine", () => {
     const words = parseWords(["we decided to go", "<s> 0.040 0.100 0.999600", "we 0.110 0.300 0.9", "decided(2) 0.31 0.80 1.000100", "<sil> 0.81 2.0 1", "go 2.1 2.3 0.5", "</s> 2.3 2.4 1"]);
     expect(words.map((w) => w.word)).toEqual(["we", "decided", "go"]);
     expect(toSegments(words)).toEqual([
-      { start: 0.11, end: 0.8, text: "we decided" },
-      { start: 2.1, end: 2.3, text: "go" },
+      { start: 0.11, end: 0.8, text: "we decided", words: [{ word: "we", start: 0.11, end: 0.3 }, { word: "decided", start: 0.31, end: 0.8 }] },
+      { start: 2.1, end: 2.3, text: "go", words: [{ word: "go", start: 2.1, end: 2.3 }] },
     ]);
   });
 

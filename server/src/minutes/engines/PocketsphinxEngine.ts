@@ -50,12 +50,15 @@ export function afterWarmup(ws: TimedWord[], offset: number): TimedWord[] {
   return ws.filter((w) => w.start >= offset - 0.05).map((w) => ({ ...w, start: Math.max(0, w.start - offset), end: Math.max(0, w.end - offset) }));
 }
 
-/** Groups timed words into segments at pauses. */
+/** Groups timed words into segments at pauses (each keeping its words' times, for stitching parts of a recording). */
 export function toSegments(ws: TimedWord[]): Segment[] {
   const out: Segment[] = [];
   let cur: TimedWord[] = [];
   const flush = () => {
-    if (cur.length) out.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, text: cur.map((w) => w.word).join(" ") });
+    if (cur.length) {
+      const words = cur.map((w) => ({ word: w.word, start: w.start, end: w.end }));
+      out.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, text: cur.map((w) => w.word).join(" "), words });
+    }
     cur = [];
   };
   for (const w of ws) {

@@ -1,14 +1,19 @@
 import type { Speaker, TranscriptLine } from "@confer/shared";
 import type { Segment } from "../../store/recordings.ts";
+import { stitchParts } from "./stitch.ts";
 
-/** One speaker's recording with what it said. */
+/** One speaker's recording (or one part of it) with what it said. */
 export interface SpeakerTrack {
   speaker: Speaker;
   /** When the recording started, Unix ms (LiveKit's FileInfo.startedAt). */
   startedAtMs: number;
+  /** When it stopped, Unix ms (FileInfo.endedAt), when known. */
+  endedAtMs?: number;
   segments: Segment[];
   /** The recording's file name (served at /api/meetings/:id/recordings/:file). */
   file?: string;
+  /** Parts of one track's recording share this (the track sid): they are stitched, each word once. */
+  chain?: string;
 }
 
 /** Unix nanoseconds as LiveKit sends them (a string, or a bigint once parsed) in Unix ms. */
@@ -24,20 +29,27 @@ export function nsToMs(ns: string | bigint | null | undefined): number | undefin
 
 /**
  * Merges every speaker's segments into one transcript ordered by absolute time, as seconds from
- * `meetingStartMs`. Speakers are exact: each track is one person's microphone.
+ * `meetingStartMs`. Speakers are exact: each track is one person's microphone. The parts of one
+ * track's recording (same `chain`) overlap a little; they are stitched first (stitch.ts), so each
+ * word said is in the transcript once.
  */
 export function mergeTranscripts(tracks: SpeakerTrack[], meetingStartMs: number): TranscriptLine[] {
+  const chains = new Map<string, SpeakerTrack[]>();
+  tracks.forEach((t, i) => {
+    const key = t.chain !== undefined ? `${t.speaker.userId}\u0000${t.chain}` : `#${i}`;
+    chains.set(key, [...(chains.get(key) ?? []), t]);
+  });
   const lines: TranscriptLine[] = [];
-  for (const t of tracks) {
-    const offset = (t.startedAtMs - meetingStartMs) / 1000;
-    for (const s of t.segments) {
+  for (const parts of chains.values()) {
+    const speaker = parts[0]!.speaker;
+    for (const s of stitchParts(parts)) {
       if (!s.text.trim()) continue;
       lines.push({
-        speaker: t.speaker,
-        start: round(Math.max(0, offset + s.start)),
-        end: round(Math.max(0, offset + s.end)),
+        speaker,
+        start: round(Math.max(0, s.start - meetingStartMs / 1000)),
+        end: round(Math.max(0, s.end - meetingStartMs / 1000)),
         text: s.text.trim(),
-        ...(t.file ? { recording: { file: t.file, at: round(s.start) } } : {}),
+        ...(s.file ? { recording: { file: s.file, at: round(Math.max(0, s.at)) } } : {}),
       });
     }
   }

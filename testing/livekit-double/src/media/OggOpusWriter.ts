@@ -6,7 +6,7 @@ const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, i) => {
   for (let k = 0; k < 8; k++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
   return r >>> 0;
 });
-function crc32(buf: Uint8Array): number {
+export function crc32(buf: Uint8Array): number {
   let c = 0;
   for (const b of buf) c = ((c << 8) ^ CRC_TABLE[((c >>> 24) ^ b) & 0xff]!) >>> 0;
   return c;
