@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   EgressInfo,
@@ -8,6 +9,7 @@ import {
   EgressStatus,
   FileInfo,
   ListEgressRequest,
+  type S3Upload,
   ListEgressResponse,
   StopEgressRequest,
   TrackEgressRequest,
@@ -39,16 +41,20 @@ interface Running {
   info: EgressInfo;
   trackSid: string;
   filepath: string;
+  /** Where the file is uploaded instead of written, when the output asks for a bucket. */
+  s3?: S3Upload;
 }
 
 const ns = (ms: number) => BigInt(Math.round(ms)) * 1_000_000n;
 
 /**
  * LiveKit's Egress service for Track Egress, over Twirp JSON: `StartTrackEgress` (a
- * `DirectFileOutput` file path), `StopEgress` and `ListEgress`, all needing `roomRecord`. The double
- * plays the egress worker too: when the track ends (StopEgress, its participant leaves, the room
- * closes) it writes the track's audio where it was asked and sends `egress_ended` with `fileResults`
- * (start and end in Unix nanoseconds), as LiveKit does; `egress_started` is sent on start. A track's
+ * `DirectFileOutput` file path, optionally with an `S3Upload`), `StopEgress` and `ListEgress`, all
+ * needing `roomRecord`. The double plays the egress worker too: when the track ends (StopEgress, its
+ * participant leaves, the room closes) it writes the track's audio where it was asked, or uploads it
+ * to the bucket as the object named by the file path (the egress is "ending" meanwhile), and sends
+ * `egress_ended` with `fileResults` (start and end in Unix nanoseconds; for a bucket, `filename` is
+ * the object key and `location` its URL), as LiveKit does; `egress_started` is sent on start. A track's
  * audio comes from `audio` (set by tests, or by the media path); without it the egress fails.
  */
 export class EgressService {
@@ -115,6 +121,9 @@ export class EgressService {
     const owner = this.rooms.participants(req.roomName).find((p) => p.tracks.some((t) => t.sid === req.trackId));
     if (!owner) throw new TwirpError("not_found", "track not found");
     if (req.output.case !== "file" || !req.output.value.filepath) throw new TwirpError("invalid_argument", "only DirectFileOutput with a filepath is supported by the double");
+    const upload = req.output.value.output;
+    if (upload.case !== undefined && upload.case !== "s3") throw new TwirpError("invalid_argument", "only S3 uploads are supported by the double");
+    if (upload.case === "s3" && !upload.value.bucket) throw new TwirpError("invalid_argument", "S3 upload without a bucket");
     const info = new EgressInfo({
       egressId: `EG_${randomBytes(6).toString("base64url")}`,
       roomId: room.sid,
@@ -125,7 +134,7 @@ export class EgressService {
       updatedAt: ns(Date.now()),
       request: { case: "track", value: req },
     });
-    this.running.set(info.egressId, { info, trackSid: req.trackId, filepath: req.output.value.filepath });
+    this.running.set(info.egressId, { info, trackSid: req.trackId, filepath: req.output.value.filepath, s3: upload.case === "s3" ? upload.value : undefined });
     const answer = info.clone();
     info.status = EgressStatus.EGRESS_ACTIVE;
     this.emit(webhookEvent("egress_started", { egressInfo: info }));
@@ -159,7 +168,7 @@ export class EgressService {
     for (const r of [...this.running.values()]) if (r.info.roomName === roomName) this.finish(r);
   }
 
-  /** Writes the recording where it was asked and sends `egress_ended`. */
+  /** Writes (or uploads) the recording where it was asked and sends `egress_ended`. */
   private finish(r: Running): EgressInfo {
     this.running.delete(r.info.egressId);
     const info = r.info;
@@ -168,28 +177,43 @@ export class EgressService {
     info.endedAt = ns(nowMs);
     info.updatedAt = ns(nowMs);
     audio?.close?.();
-    if (audio && fs.existsSync(audio.file) && fs.statSync(audio.file).size > 0) {
+    const has = !!audio && fs.existsSync(audio.file) && fs.statSync(audio.file).size > 0;
+    const startedMs = audio?.startedAtMs ?? Number(info.startedAt / 1_000_000n);
+    const file = (filename: string, size: number, location: string) =>
+      new FileInfo({ filename, startedAt: ns(startedMs), endedAt: ns(nowMs), duration: ns(nowMs - startedMs), size: BigInt(size), location });
+    if (!has) this.end(info, undefined, "no media was received on the track");
+    else if (!r.s3) {
       fs.mkdirSync(path.dirname(r.filepath), { recursive: true });
       fs.copyFileSync(audio.file, r.filepath);
-      const startedMs = audio.startedAtMs ?? Number(info.startedAt / 1_000_000n);
-      const file = new FileInfo({
-        filename: r.filepath,
-        startedAt: ns(startedMs),
-        endedAt: ns(nowMs),
-        duration: ns(nowMs - startedMs),
-        size: BigInt(fs.statSync(r.filepath).size),
-        location: "",
-      });
+      this.end(info, file(r.filepath, fs.statSync(r.filepath).size, ""));
+    } else {
+      // As the egress worker does: the upload happens after the track ends, egress_ended after it.
+      info.status = EgressStatus.EGRESS_ENDING;
+      this.ended.set(info.egressId, info);
+      const answer = info.clone();
+      const body = fs.readFileSync(audio.file);
+      const key = r.filepath.replace(/^\/+/, "");
+      uploadTo(r.s3, key, body).then(
+        (location) => this.end(info, file(key, body.length, location)),
+        (err: Error) => this.end(info, undefined, `S3 upload failed: ${err.message}`),
+      );
+      return answer;
+    }
+    return info;
+  }
+
+  /** The egress is over: complete with its file, or failed; `egress_ended` goes out. */
+  private end(info: EgressInfo, file: FileInfo | undefined, error?: string): void {
+    if (file) {
       info.status = EgressStatus.EGRESS_COMPLETE;
       info.fileResults = [file];
       info.result = { case: "file", value: file };
     } else {
       info.status = EgressStatus.EGRESS_FAILED;
-      info.error = "no media was received on the track";
+      info.error = error ?? "the recording failed";
     }
     this.ended.set(info.egressId, info);
     this.emit(webhookEvent("egress_ended", { egressInfo: info }));
-    return info;
   }
 
   /** Claims of the Bearer token; undefined when there is none; null after answering 401. */
@@ -205,6 +229,25 @@ export class EgressService {
       return null;
     }
   }
+}
+
+/** Uploads a recording as LiveKit Egress does with an `S3Upload`; returns the object's URL (FileInfo.location). */
+async function uploadTo(s3: S3Upload, key: string, body: Buffer): Promise<string> {
+  const client = new S3Client({
+    region: s3.region || "us-east-1",
+    endpoint: s3.endpoint || undefined,
+    forcePathStyle: s3.forcePathStyle,
+    credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secret },
+  });
+  try {
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: "audio/ogg" }));
+  } finally {
+    client.destroy();
+  }
+  const base = s3.endpoint ? s3.endpoint.replace(/\/$/, "") : `https://s3.${s3.region || "us-east-1"}.amazonaws.com`;
+  if (s3.forcePathStyle) return `${base}/${s3.bucket}/${key}`;
+  const url = new URL(base);
+  return `${url.protocol}//${s3.bucket}.${url.host}/${key}`;
 }
 
 const REQUESTS = { StartTrackEgress: TrackEgressRequest, StopEgress: StopEgressRequest, ListEgress: ListEgressRequest } as const;
