@@ -9,6 +9,9 @@ import type { MinutesView } from "@confer/shared";
 import { api, connect, createDoc, signup, synced, tempDir, waitFor, type TestUser } from "./helpers.ts";
 import { meetingToken } from "./meetingHelpers.ts";
 import { signalJoin } from "./meetingSignal.ts";
+import { S3Storage } from "../src/minutes/storage/S3Storage.ts";
+import { PermanentJobError } from "../src/minutes/JobQueue.ts";
+import { createLogger } from "../src/logger.ts";
 import { requireSpeechTools, speakerRecording, type ScriptLine } from "./speech.ts";
 import { bodyOf, minutesCount, startMinutesWorld, textOf, writeCard, type MinutesWorld } from "./minutesHelpers.ts";
 
@@ -168,6 +171,22 @@ describe("recordings in an S3-compatible bucket", () => {
     expect((await get({ range: "bytes=0-9" }, null)).status).toBe(401);
     expect((await call("GET", `/api/meetings/${meetingId}/recordings/..%2F..%2F${BUCKET}`, bob)).status).toBe(404);
     expect((await call("GET", `/api/meetings/${meetingId}/recordings/nothing-1.ogg`, bob)).status).toBe(404);
+  });
+
+  it("a recording is downloaded for transcription only up to a bound, and the temporary file is always removed", async () => {
+    const stored = await objectBytes(key);
+    const tmp = path.join(world.dataDir, "tmp");
+    const storage = (max: number) => new S3Storage(world.server.services.config.minutes.s3!, world.dataDir, createLogger("silent"), max);
+    const location = `s3://${BUCKET}/${key}`;
+    const seen = await storage(stored.length).withLocalFile(location, new AbortController().signal, async (local) => {
+      expect(path.dirname(local)).toBe(tmp);
+      return fs.readFileSync(local);
+    });
+    expect(seen.equals(stored)).toBe(true);
+    await expect(storage(stored.length - 1).withLocalFile(location, new AbortController().signal, async () => "used")).rejects.toThrow(/too large to transcribe/);
+    await expect(storage(stored.length - 1).withLocalFile(location, new AbortController().signal, async () => "used")).rejects.toBeInstanceOf(PermanentJobError);
+    await expect(storage(stored.length).withLocalFile(location, new AbortController().signal, async () => Promise.reject(new Error("engine crashed")))).rejects.toThrow("engine crashed");
+    expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
   it("with the bucket unreachable, a member is told so (503), not given a broken file", async () => {
