@@ -173,6 +173,19 @@ describe("recordings in an S3-compatible bucket", () => {
     expect((await call("GET", `/api/meetings/${meetingId}/recordings/nothing-1.ogg`, bob)).status).toBe(404);
   });
 
+  it("a recording made in RECORDINGS_DIR before the switch to a bucket is still served from there", async () => {
+    const old = path.join(world.dataDir, "recordings", meetingId, "TR_before-9.ogg");
+    fs.mkdirSync(path.dirname(old), { recursive: true });
+    fs.writeFileSync(old, Buffer.concat([Buffer.from("OggS"), Buffer.alloc(300, 7)]));
+    const { recordings } = world.server.services.minutes;
+    await recordings.insert({ egressId: "EG_before", meetingId, trackSid: "TR_before", userId: olga.id, filepath: old });
+    await recordings.end("EG_before", { state: "complete", startedAtNs: null, endedAtNs: null, error: null });
+    const res = await fetch(`${url}/api/meetings/${meetingId}/recordings/TR_before-9.ogg`, { headers: { cookie: bob.cookie, range: "bytes=0-3" } });
+    expect(res.status).toBe(206);
+    expect(Buffer.from(await res.arrayBuffer()).toString()).toBe("OggS");
+    expect((await fetch(`${url}/api/meetings/${meetingId}/recordings/TR_before-9.ogg`, { headers: { cookie: outsider.cookie } })).status).toBe(404);
+  });
+
   it("a recording is downloaded for transcription only up to a bound, and the temporary file is always removed", async () => {
     const stored = await objectBytes(key);
     const tmp = path.join(world.dataDir, "tmp");

@@ -19,7 +19,7 @@ describe("RECORDINGS_S3_* settings", () => {
     expect(minio.minutes.s3).toMatchObject({ endpoint: "http://minio:9000", forcePathStyle: true, prefix: "confer/recordings/", region: "eu-west-3" });
   });
 
-  it("set in part, or beside RECORDINGS_DIR, name what to fix and never repeat the secret", () => {
+  it("set in part or wrong, name what to fix and never repeat the secret", () => {
     const error = (env: Record<string, string>) => {
       try {
         loadConfig(env);
@@ -33,7 +33,6 @@ describe("RECORDINGS_S3_* settings", () => {
     expect(onlySecret).toMatch(/RECORDINGS_S3_ACCESS_KEY: needed with RECORDINGS_S3_BUCKET/);
     expect(onlySecret).not.toContain(SECRET);
     expect(error({ RECORDINGS_S3_BUCKET: "b-1", RECORDINGS_S3_ACCESS_KEY: "k" })).toMatch(/RECORDINGS_S3_SECRET: needed with RECORDINGS_S3_ACCESS_KEY/);
-    expect(error({ ...FULL, RECORDINGS_DIR: "/recordings" })).toMatch(/RECORDINGS_DIR: set either RECORDINGS_DIR or the RECORDINGS_S3_\* settings, not both/);
     expect(error({ ...FULL, RECORDINGS_S3_BUCKET: "My_Bucket" })).toMatch(/RECORDINGS_S3_BUCKET: must be a bucket name/);
     expect(error({ ...FULL, RECORDINGS_S3_ENDPOINT: "minio:9000" })).toMatch(/RECORDINGS_S3_ENDPOINT/);
     expect(error({ ...FULL, RECORDINGS_S3_FORCE_PATH_STYLE: "yes" })).toMatch(/RECORDINGS_S3_FORCE_PATH_STYLE: must be true or false/);

@@ -92,7 +92,7 @@ export class MinutesService implements RecordingHooks {
     const s3 = this.deps.config.minutes.s3;
     if (s3 && this.storage instanceof DirectoryStorage) {
       const { S3Storage } = await import("./storage/S3Storage.ts");
-      this.storage = new S3Storage(s3, this.deps.config.dataDir, this.log);
+      this.storage = new S3Storage(s3, this.deps.config.dataDir, this.log, undefined, this.storage);
       this.log.info({ bucket: s3.bucket, endpoint: s3.endpoint, prefix: s3.prefix }, "recordings go to a bucket");
     }
     const rooms = this.deps.meetings.livekit;

@@ -31,6 +31,8 @@ export class S3Storage implements RecordingStorage {
     private readonly log: Logger,
     /** The largest object downloaded for transcription. */
     private readonly maxBytes = MAX_RECORDING_BYTES,
+    /** Where recordings made before the switch to a bucket are (files in RECORDINGS_DIR); still read from there. */
+    private readonly earlier?: RecordingStorage,
   ) {
     this.client = new S3Client({
       region: s3.region,
@@ -58,11 +60,13 @@ export class S3Storage implements RecordingStorage {
   }
 
   async exists(location: string): Promise<boolean> {
+    if (this.earlier && !location.startsWith(SCHEME)) return this.earlier.exists(location);
     const key = this.keyOf(location);
     return !!key && (await this.head(key)) !== undefined;
   }
 
   async withLocalFile<T>(location: string, signal: AbortSignal, use: (file: string) => Promise<T>): Promise<T> {
+    if (this.earlier && !location.startsWith(SCHEME)) return this.earlier.withLocalFile(location, signal, use);
     const key = this.keyOf(location);
     if (!key) throw new PermanentJobError(`The recording ${path.posix.basename(location)} is not in the bucket ${this.s3.bucket}.`);
     const object = await this.client.send(new GetObjectCommand({ Bucket: this.s3.bucket, Key: key }), { abortSignal: signal });
@@ -91,6 +95,7 @@ export class S3Storage implements RecordingStorage {
   }
 
   async serve(location: string, req: Request, res: Response): Promise<boolean> {
+    if (this.earlier && !location.startsWith(SCHEME)) return this.earlier.serve(location, req, res);
     const key = this.keyOf(location);
     const head = key ? await this.head(key) : undefined;
     if (!key || !head) return false;

@@ -43,9 +43,9 @@ export interface RecordingsS3Settings {
 
 /**
  * The bucket settings, or undefined when no `RECORDINGS_S3_*` is set. Returns the reasons a person
- * must fix when they are set only in part (or beside RECORDINGS_DIR), as "NAME: why" lines.
+ * must fix when they are set only in part, as "NAME: why" lines.
  */
-export function recordingsS3(e: S3Env & { RECORDINGS_DIR?: string }): { settings?: RecordingsS3Settings; problems: string[] } {
+export function recordingsS3(e: S3Env): { settings?: RecordingsS3Settings; problems: string[] } {
   const given = (Object.keys(recordingsS3Env) as (keyof S3Env)[]).filter((k) => e[k] !== undefined);
   if (given.length === 0) return { problems: [] };
   const problems: string[] = [];
@@ -55,7 +55,6 @@ export function recordingsS3(e: S3Env & { RECORDINGS_DIR?: string }): { settings
   need("RECORDINGS_S3_BUCKET", "needed to store recordings in a bucket");
   need("RECORDINGS_S3_ACCESS_KEY", "needed with RECORDINGS_S3_BUCKET: LiveKit Egress uploads with it and Confer reads with it");
   need("RECORDINGS_S3_SECRET", "needed with RECORDINGS_S3_ACCESS_KEY");
-  if (e.RECORDINGS_DIR !== undefined) problems.push("RECORDINGS_DIR: set either RECORDINGS_DIR or the RECORDINGS_S3_* settings, not both");
   if (problems.length) return { problems };
   const prefix = e.RECORDINGS_S3_PREFIX ? e.RECORDINGS_S3_PREFIX.replace(/\/*$/, "/").replace(/\/{2,}/g, "/") : "";
   return {
