@@ -44,7 +44,10 @@ describe("RECORDINGS_S3_* settings", () => {
     const dataDir = tempDir("confer-s3-settings-");
     dirs.push(dataDir);
     const refused = await spawnServer(dataDir, { RECORDINGS_S3_BUCKET: "confer-recordings", RECORDINGS_S3_SECRET: SECRET }).then(
-      () => "started",
+      ({ child }) => {
+        child.kill("SIGKILL");
+        return "started";
+      },
       (err: Error) => err.message,
     );
     expect(refused).toMatch(/server exited with 1/);
