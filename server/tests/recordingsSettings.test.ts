@@ -10,7 +10,9 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 
 describe("RECORDINGS_S3_* settings", () => {
   it("are off when none is set: recordings stay in RECORDINGS_DIR", () => {
-    expect(loadConfig({ RECORDINGS_S3_BUCKET: "" }).minutes.s3).toBeUndefined();
+    // deploy/docker-compose.yml passes every one of them, empty unless deploy/.env fills it in.
+    const empty = Object.fromEntries(["BUCKET", "REGION", "ENDPOINT", "ACCESS_KEY", "SECRET", "FORCE_PATH_STYLE", "PREFIX"].map((n) => [`RECORDINGS_S3_${n}`, ""]));
+    expect(loadConfig(empty).minutes.s3).toBeUndefined();
   });
 
   it("resolve with defaults, the prefix ending in one slash", () => {
