@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -35,6 +37,11 @@ export interface TrackAudio {
   close?: () => void;
   /** Seconds of audio received so far (media arriving from a browser). */
   seconds?: () => number;
+  /**
+   * `file` is what the track carries in real time from `startedAtMs` on: an egress then records
+   * only the part heard while it ran (cut out with ffmpeg), as a real egress does.
+   */
+  realTime?: boolean;
 }
 
 interface Running {
@@ -177,21 +184,36 @@ export class EgressService {
     info.endedAt = ns(nowMs);
     info.updatedAt = ns(nowMs);
     audio?.close?.();
-    const has = !!audio && fs.existsSync(audio.file) && fs.statSync(audio.file).size > 0;
-    const startedMs = audio?.startedAtMs ?? Number(info.startedAt / 1_000_000n);
+    const egressStartMs = Number(info.startedAt / 1_000_000n);
+    let startedMs = audio?.startedAtMs ?? egressStartMs;
+    let source = audio?.file;
+    if (audio?.realTime && source && fs.existsSync(source)) {
+      const fromMs = Math.max(0, egressStartMs - startedMs);
+      source = nowMs - startedMs > fromMs ? cutAudio(source, fromMs, nowMs - startedMs) : undefined;
+      startedMs += fromMs;
+    }
+    const has = !!source && fs.existsSync(source) && fs.statSync(source).size > 0;
+    const cutDone = () => {
+      if (source && source !== audio?.file) fs.rmSync(path.dirname(source), { recursive: true, force: true });
+    };
     const file = (filename: string, size: number, location: string) =>
       new FileInfo({ filename, startedAt: ns(startedMs), endedAt: ns(nowMs), duration: ns(nowMs - startedMs), size: BigInt(size), location });
-    if (!has) this.end(info, undefined, "no media was received on the track");
+    if (!has) {
+      cutDone();
+      this.end(info, undefined, "no media was received on the track");
+    }
     else if (!r.s3) {
       fs.mkdirSync(path.dirname(r.filepath), { recursive: true });
-      fs.copyFileSync(audio.file, r.filepath);
+      fs.copyFileSync(source!, r.filepath);
+      cutDone();
       this.end(info, file(r.filepath, fs.statSync(r.filepath).size, ""));
     } else {
       // As the egress worker does: the upload happens after the track ends, egress_ended after it.
       info.status = EgressStatus.EGRESS_ENDING;
       this.ended.set(info.egressId, info);
       const answer = info.clone();
-      const body = fs.readFileSync(audio.file);
+      const body = fs.readFileSync(source!);
+      cutDone();
       const key = r.filepath.replace(/^\/+/, "");
       uploadTo(r.s3, key, body).then(
         (location) => this.end(info, file(key, body.length, location)),
@@ -229,6 +251,14 @@ export class EgressService {
       return null;
     }
   }
+}
+
+/** The part of an Ogg/Opus file between two offsets (ms), as a new Ogg/Opus file (48 kHz, like a WebRTC track). */
+function cutAudio(file: string, fromMs: number, toMs: number): string {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "livekit-double-egress-")), "track.ogg");
+  const args = ["-nostdin", "-loglevel", "error", "-y", "-i", file, "-ss", (fromMs / 1000).toFixed(3), "-to", (toMs / 1000).toFixed(3), "-ar", "48000", "-c:a", "libopus", "-b:a", "32k", out];
+  execFileSync("ffmpeg", args, { stdio: "ignore" });
+  return out;
 }
 
 /** Uploads a recording as LiveKit Egress does with an `S3Upload`; returns the object's URL (FileInfo.location). */

@@ -5,7 +5,7 @@ import { RoomRegistry } from "./RoomRegistry.ts";
 import { ROOM_SERVICE_PREFIX, RoomService } from "./RoomService.ts";
 import { SignalServer } from "./signal/SignalServer.ts";
 import { WebhookSender, webhookEvent } from "./webhooks.ts";
-import { EGRESS_PREFIX, EgressService } from "./EgressService.ts";
+import { EGRESS_PREFIX, EgressService, type TrackAudio } from "./EgressService.ts";
 import { TrackRecorder } from "./media/TrackRecorder.ts";
 import { publishedTrack } from "./RoomRegistry.ts";
 import { AddTrackRequest, TrackSource, TrackType, type TrackInfo } from "@livekit/protocol";
@@ -128,7 +128,7 @@ export class LiveKitDouble {
    * Publishes a microphone track for a participant already in a room, as `addTrack` over the signal
    * path would, with the audio its Track Egress will record (`track_published` goes out).
    */
-  publishMicrophone(roomName: string, identity: string, audio?: { file: string; startedAtMs?: number }): TrackInfo {
+  publishMicrophone(roomName: string, identity: string, audio?: Pick<TrackAudio, "file" | "startedAtMs" | "realTime">): TrackInfo {
     const track = publishedTrack(new AddTrackRequest({ cid: `mic-${identity}-${Date.now()}`, name: "microphone", type: TrackType.AUDIO, source: TrackSource.MICROPHONE }));
     if (audio) this.egress.audio.set(track.sid, audio);
     this.rooms.addTrack(roomName, identity, track);
