@@ -25,9 +25,10 @@ export function isMicrophone(track: Pick<TrackInfo, "type" | "source">): boolean
 
 /**
  * Records meetings as LiveKit Track Egress does it: one egress per microphone track, exported
- * without transcoding (Opus → Ogg) to `<RECORDINGS_DIR>/<meeting>/<track>-<n>.ogg` (or the object
- * `<RECORDINGS_S3_PREFIX><meeting>/<track>-<n>.ogg` in the bucket), so every speaker is their own file. Started when recording is turned on (for the tracks already
- * published) and on `track_published` while it is on; `egress_ended` brings the file's start time.
+ * without transcoding (Opus → Ogg) to `<RECORDINGS_DIR>/<meeting>/<track>-<n>.ogg` (or uploaded as
+ * the object `<RECORDINGS_S3_PREFIX><meeting>/<track>-<n>.ogg`), so every speaker is their own file.
+ * Started when recording is turned on (for the tracks already published) and on `track_published`
+ * while it is on; `egress_ended` brings the file's start time.
  */
 export class Recorder {
   private readonly egress: EgressClient;
