@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./http/trustProxy.ts";
+import { recordingsS3, recordingsS3Env, type RecordingsS3Settings } from "./minutes/storage/settings.ts";
 
 /** An optional setting: unset or empty means "not set". */
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -33,6 +34,7 @@ const minutesEnv = {
   MINUTES_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   MINUTES_RETRY_MS: z.coerce.number().int().min(1).default(5000),
   RECORDING_CHUNK_SECONDS: z.coerce.number().min(1).max(3600).default(120),
+  ...recordingsS3Env,
 };
 
 /** Metrics settings (README.md: Running several processes). */
@@ -43,8 +45,10 @@ const metricsEnv = {
 
 /** How recordings become minutes; unset engines fall back to the offline ones. */
 export interface MinutesSettings {
-  /** Where Track Egress writes recordings (a directory the egress service shares). */
+  /** Where Track Egress writes recordings (a directory the egress service shares), unless `s3` is set. */
   recordingsDir: string;
+  /** The bucket Track Egress uploads recordings to instead (RECORDINGS_S3_*). */
+  s3: RecordingsS3Settings | undefined;
   /** An OpenAI-compatible transcription endpoint; unset: offline pocketsphinx. */
   transcribe: { url: string; apiKey: string | undefined; model: string } | undefined;
   /** An OpenAI-compatible chat endpoint that writes the summary; unset: offline rules. */
@@ -213,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   // Links in emails must point at this server whatever Host header a request carried.
   if (e.SMTP_URL && !e.PUBLIC_URL) throw new Error("Invalid settings:\n  SMTP_URL: needs PUBLIC_URL too, so that links in emails point at this server");
+  const s3 = recordingsS3(e);
+  if (s3.problems.length) throw new Error(`Invalid settings:\n  ${s3.problems.join("\n  ")}`);
   const publicUrl = e.PUBLIC_URL?.replace(/\/$/, "");
   return {
     port: e.PORT,
@@ -234,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET, apiUrl: e.LIVEKIT_API_URL },
     minutes: {
       recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(e.DATA_DIR, "recordings")),
+      s3: s3.settings,
       transcribe: e.TRANSCRIBE_URL ? { url: e.TRANSCRIBE_URL.replace(/\/$/, ""), apiKey: e.TRANSCRIBE_API_KEY, model: e.TRANSCRIBE_MODEL ?? "whisper-1" } : undefined,
       llm: e.LLM_URL ? { url: e.LLM_URL.replace(/\/$/, ""), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL ?? "gpt-4o-mini" } : undefined,
       // Transcription is CPU-bound: by default half the cores (one on 2 cores), leaving the rest to editing.

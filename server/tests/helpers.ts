@@ -217,7 +217,7 @@ const serverMain = fileURLToPath(new URL("../src/main.ts", import.meta.url));
  * The server as its own process (for crash tests), started like `pnpm start` does. With
  * TEST_DATABASE=postgres it uses the data directory's database (dropped by the global teardown).
  */
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const databaseUrl = env.DATABASE_URL ?? (onPostgres ? await databaseFor(dataDir) : undefined);
   const child = spawn(process.execPath, ["--import", "tsx", serverMain], {
     cwd: path.dirname(serverMain),
@@ -242,5 +242,6 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
     child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
   });
-  return { url, child };
+  // Everything the process printed so far (its logs), from its first line on.
+  return { url, child, output: () => out };
 }

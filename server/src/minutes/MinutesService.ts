@@ -1,4 +1,4 @@
-import fs from "node:fs";
+import type { Request, Response } from "express";
 import * as Y from "yjs";
 import type { WebhookEvent } from "livekit-server-sdk";
 import { BODY_FRAGMENT } from "@confer/shared/schema";
@@ -27,6 +27,8 @@ import { writeMinutes } from "./document/writeMinutes.ts";
 import { byPerson, minutesView, recordingFile, secondsOf, speakersOf } from "./view.ts";
 import { minutesNotFailed } from "./errors.ts";
 import { rotateParts } from "./rotation.ts";
+import type { RecordingStorage } from "./storage/RecordingStorage.ts";
+import { DirectoryStorage } from "./storage/DirectoryStorage.ts";
 
 /** What the minutes service is built from. */
 export interface MinutesDeps {
@@ -65,6 +67,8 @@ export class MinutesService implements RecordingHooks {
   readonly queue: JobQueue;
   readonly log: Logger;
   private recorder: Recorder | undefined;
+  /** Where recordings are: RECORDINGS_DIR, or the bucket once `init` has loaded its client. */
+  private storage: RecordingStorage;
   private engine: EngineChoice;
   private readonly lastNotice = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -83,14 +87,21 @@ export class MinutesService implements RecordingHooks {
     // An early transcription that fails is simply done again by the meeting's own job.
     this.queue.register(TRANSCRIBE_EARLY, { run: (job, signal) => this.transcribeEarly(job, signal), failed: async () => undefined });
     this.engine = chooseEngine(deps.config.minutes);
+    this.storage = new DirectoryStorage(deps.config.minutes.recordingsDir);
   }
 
   /** Loads the recorder when LiveKit is configured, and hooks into the meetings. */
   async init(): Promise<void> {
+    const s3 = this.deps.config.minutes.s3;
+    if (s3 && this.storage instanceof DirectoryStorage) {
+      const { S3Storage } = await import("./storage/S3Storage.ts");
+      this.storage = new S3Storage(s3, this.deps.config.dataDir, this.log, undefined, this.storage);
+      this.log.info({ bucket: s3.bucket, endpoint: s3.endpoint, prefix: s3.prefix }, "recordings go to a bucket");
+    }
     const rooms = this.deps.meetings.livekit;
     if (rooms && !this.recorder) {
       const { Recorder } = await import("./Recorder.ts");
-      this.recorder = new Recorder({ connection: rooms.connection, rooms, recordings: this.recordings, recordingsDir: this.deps.config.minutes.recordingsDir, log: this.log });
+      this.recorder = new Recorder({ connection: rooms.connection, rooms, recordings: this.recordings, storage: this.storage, log: this.log });
     }
     this.deps.meetings.recordingHooks = this;
     if (this.engine.kind === "none") this.log.warn(this.engine.why);
@@ -210,10 +221,13 @@ export class MinutesService implements RecordingHooks {
     return minutesView(meeting, row, recs, names);
   }
 
-  /** The recording of a meeting named `file`, if it exists and is complete. */
-  async recordingPath(meetingId: string, file: string): Promise<string | undefined> {
+  /**
+   * Answers a request for the complete recording of a meeting named `file` (ranges included; the
+   * caller checked the policy); false when there is no such recording.
+   */
+  async serveRecording(meetingId: string, file: string, req: Request, res: Response): Promise<boolean> {
     const rec = (await this.recordings.forMeeting(meetingId)).find((r) => r.state === "complete" && recordingFile(r.filepath) === file);
-    return rec && fs.existsSync(rec.filepath) ? rec.filepath : undefined;
+    return !!rec && (await this.storage.serve(rec.filepath, req, res));
   }
 
   // --- the jobs ---------------------------------------------------------------------------------
@@ -252,8 +266,8 @@ export class MinutesService implements RecordingHooks {
       };
       await progress(0, true);
       if (engine.kind !== "none") {
-        if (!fs.existsSync(rec.filepath)) throw new Error(`The recording ${recordingFile(rec.filepath)} is not in RECORDINGS_DIR (yet).`);
-        const segments = await engine.engine.transcribe(rec.filepath, hints!, (f) => void progress(f).catch(() => undefined), signal);
+        if (!(await this.storage.exists(rec.filepath))) throw new Error(`The recording ${recordingFile(rec.filepath)} is not in ${this.deps.config.minutes.s3 ? "the recordings bucket" : "RECORDINGS_DIR"} (yet).`);
+        const segments = await this.storage.withLocalFile(rec.filepath, signal, (file) => engine.engine.transcribe(file, hints!, (f) => void progress(f).catch(() => undefined), signal));
         await this.recordings.saveTranscript(rec.egressId, meeting.id, engine.engine.name, segments);
       }
       done.add(rec.egressId);
@@ -285,8 +299,10 @@ export class MinutesService implements RecordingHooks {
     const rec = await this.recordings.find(job.subject);
     if (rec?.state !== "complete" || this.engine.kind === "none" || (await this.recordings.transcripts(rec.meetingId)).has(rec.egressId)) return;
     const meeting = await this.deps.meetings.store.find(rec.meetingId);
-    if (!meeting || !fs.existsSync(rec.filepath)) return;
-    const segments = await this.engine.engine.transcribe(rec.filepath, await this.hints(meeting), () => undefined, signal);
+    if (!meeting || !(await this.storage.exists(rec.filepath))) return;
+    const { engine } = this.engine;
+    const hints = await this.hints(meeting);
+    const segments = await this.storage.withLocalFile(rec.filepath, signal, (file) => engine.transcribe(file, hints, () => undefined, signal));
     await this.recordings.saveTranscript(rec.egressId, meeting.id, this.engine.engine.name, segments);
   }
 

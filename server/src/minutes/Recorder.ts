@@ -1,6 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
-import { DirectFileOutput, EgressClient, EgressStatus, TrackSource, TrackType, TwirpError, type EgressInfo, type ParticipantInfo, type TrackInfo } from "livekit-server-sdk";
+import { EgressClient, EgressStatus, TrackSource, TrackType, TwirpError, type EgressInfo, type ParticipantInfo, type TrackInfo } from "livekit-server-sdk";
 import type { Logger } from "../logger.ts";
 import type { MeetingRow } from "../store/meetings.ts";
 import { MAX_RECORDING_STARTS_PER_MEETING, MAX_RECORDINGS_PER_MEETING, type RecordingRow, type RecordingStore } from "../store/recordings.ts";
@@ -8,14 +6,15 @@ import type { LiveKitConnection } from "../meetings/rooms.ts";
 import { STANDARD_PARTICIPANT } from "../meetings/rooms.ts";
 import type { LiveKitRooms } from "../meetings/LiveKitRooms.ts";
 import { livekitUnreachable } from "../meetings/errors.ts";
+import type { RecordingStorage } from "./storage/RecordingStorage.ts";
 
 /** What the recorder needs. */
 export interface RecorderDeps {
   connection: LiveKitConnection;
   rooms: LiveKitRooms;
   recordings: RecordingStore;
-  /** Where Track Egress writes (RECORDINGS_DIR, shared with the egress service). */
-  recordingsDir: string;
+  /** Where Track Egress writes: RECORDINGS_DIR (shared with the egress service) or a bucket. */
+  storage: RecordingStorage;
   log: Logger;
 }
 
@@ -26,9 +25,10 @@ export function isMicrophone(track: Pick<TrackInfo, "type" | "source">): boolean
 
 /**
  * Records meetings as LiveKit Track Egress does it: one egress per microphone track, exported
- * without transcoding (Opus → Ogg) to `<RECORDINGS_DIR>/<meeting>/<track>-<n>.ogg`, so every
- * speaker is their own file. Started when recording is turned on (for the tracks already
- * published) and on `track_published` while it is on; `egress_ended` brings the file's start time.
+ * without transcoding (Opus → Ogg) to `<RECORDINGS_DIR>/<meeting>/<track>-<n>.ogg` (or uploaded as
+ * the object `<RECORDINGS_S3_PREFIX><meeting>/<track>-<n>.ogg`), so every speaker is their own file.
+ * Started when recording is turned on (for the tracks already published) and on `track_published`
+ * while it is on; `egress_ended` brings the file's start time.
  */
 export class Recorder {
   private readonly egress: EgressClient;
@@ -68,16 +68,16 @@ export class Recorder {
       log.warn({ meeting: meeting.id, starts, count }, "meeting reached its bound of recordings; not recording this track");
       return false;
     }
-    const filepath = this.partPath(meeting.id, trackSid, count + 1);
+    const { location, output } = this.deps.storage.output(meeting.id, trackSid, count + 1);
     let info: EgressInfo;
     try {
-      info = await this.egress.startTrackEgress(meeting.roomName, new DirectFileOutput({ filepath }), trackSid);
+      info = await this.egress.startTrackEgress(meeting.roomName, output, trackSid);
     } catch (err) {
       if (err instanceof TwirpError && err.status === 404) return false; // the track is gone already
       log.warn({ err: (err as Error).message, meeting: meeting.id, track: trackSid }, "could not start a track egress");
       throw livekitUnreachable();
     }
-    const inserted = await recordings.insert({ egressId: info.egressId, meetingId: meeting.id, trackSid, userId, filepath });
+    const inserted = await recordings.insert({ egressId: info.egressId, meetingId: meeting.id, trackSid, userId, filepath: location });
     if (!inserted) await this.stop(info.egressId); // another request started this track meanwhile
     else log.info({ meeting: meeting.id, track: trackSid, egress: info.egressId }, "recording a microphone");
     return inserted;
@@ -94,17 +94,17 @@ export class Recorder {
     const count = await recordings.count(meeting.id);
     if (count >= MAX_RECORDINGS_PER_MEETING) return undefined;
     if (!(await recordings.claimRotation(rec.egressId, staleBefore))) return undefined;
-    const filepath = this.partPath(meeting.id, rec.trackSid, count + 1);
+    const { location, output } = this.deps.storage.output(meeting.id, rec.trackSid, count + 1);
     let info: EgressInfo;
     try {
-      info = await this.egress.startTrackEgress(meeting.roomName, new DirectFileOutput({ filepath }), rec.trackSid);
+      info = await this.egress.startTrackEgress(meeting.roomName, output, rec.trackSid);
     } catch (err) {
       // The track is gone (its recording ends by itself) or LiveKit did not answer: tried again next time.
       await recordings.releaseRotation(rec.egressId);
       if (!(err instanceof TwirpError && err.status === 404)) log.warn({ err: (err as Error).message, meeting: meeting.id, track: rec.trackSid }, "could not start the next part of a recording");
       return undefined;
     }
-    const inserted = await recordings.insert({ egressId: info.egressId, meetingId: meeting.id, trackSid: rec.trackSid, userId: rec.userId, filepath, follows: rec.egressId });
+    const inserted = await recordings.insert({ egressId: info.egressId, meetingId: meeting.id, trackSid: rec.trackSid, userId: rec.userId, filepath: location, follows: rec.egressId });
     if (!inserted) {
       await this.stop(info.egressId).catch(() => undefined);
       return undefined;
@@ -131,12 +131,6 @@ export class Recorder {
       if (!items.some((i) => i.egressId === next.egressId && i.status === EgressStatus.EGRESS_ACTIVE)) continue;
       await this.stop(rec.egressId).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message, egress: rec.egressId }, "could not end a part"));
     }
-  }
-
-  private partPath(meetingId: string, trackSid: string, n: number): string {
-    const dir = path.join(this.deps.recordingsDir, meetingId);
-    fs.mkdirSync(dir, { recursive: true });
-    return path.join(dir, `${trackSid}-${n}.ogg`);
   }
 
   /** Stops every active recording of a meeting (recording turned off). */
@@ -175,7 +169,7 @@ export class Recorder {
   }
 
   /**
-   * `egress_ended`: stores the recording's file and start time (once; a replay changes nothing).
+   * `egress_ended`: stores the recording's location (file or object key) and start time (once; a replay changes nothing).
    * Returns the meeting id when this event ended one of our recordings.
    */
   async onEgressEnded(info: EgressInfo | undefined): Promise<string | undefined> {
@@ -184,11 +178,9 @@ export class Recorder {
     if (!row) return undefined;
     const file = info.fileResults[0] ?? (info.result.case === "file" ? info.result.value : undefined);
     const finished = (info.status === EgressStatus.EGRESS_COMPLETE || info.status === EgressStatus.EGRESS_LIMIT_REACHED) && !!file;
-    // Where the egress says it wrote, when that is inside RECORDINGS_DIR (it may add an extension); else where we asked.
-    const dir = path.resolve(this.deps.recordingsDir) + path.sep;
-    const reported = file?.filename ? path.resolve(this.deps.recordingsDir, file.filename) : undefined;
+    // Where the egress says it wrote, when that is one of ours (it may add an extension); else where we asked.
     const ended = await this.deps.recordings.end(info.egressId, {
-      filepath: reported?.startsWith(dir) && reported.endsWith(".ogg") ? reported : undefined,
+      filepath: file?.filename ? this.deps.storage.reported(file.filename) : undefined,
       state: finished ? "complete" : "failed",
       startedAtNs: file?.startedAt ? String(file.startedAt) : info.startedAt ? String(info.startedAt) : null,
       endedAtNs: file?.endedAt ? String(file.endedAt) : info.endedAt ? String(info.endedAt) : null,

@@ -9,6 +9,7 @@ export interface RecordingRow {
   meetingId: string;
   trackSid: string;
   userId: string;
+  /** Where the recording is: a file in RECORDINGS_DIR, or `s3://<bucket>/<key>` (see minutes/storage/). */
   filepath: string;
   state: "active" | "complete" | "failed";
   /** Unix nanoseconds (as LiveKit sends them), once the egress ended. */

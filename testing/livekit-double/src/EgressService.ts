@@ -1,6 +1,8 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   EgressInfo,
@@ -11,6 +13,7 @@ import {
   ListEgressResponse,
   StopEgressRequest,
   TrackEgressRequest,
+  type S3Upload,
   type WebhookEvent,
 } from "@livekit/protocol";
 import { hasGrant, TokenError, type ApiKeys, type Claims } from "./auth.ts";
@@ -54,16 +57,21 @@ interface Running {
   trackSid: string;
   filepath: string;
   startedMs: number;
+  /** Where the file is uploaded instead of written, when the output asks for a bucket. */
+  s3?: S3Upload;
 }
 
 const ns = (ms: number) => BigInt(Math.round(ms)) * 1_000_000n;
 
 /**
  * LiveKit's Egress service for Track Egress, over Twirp JSON: `StartTrackEgress` (a
- * `DirectFileOutput` file path), `StopEgress` and `ListEgress`, all needing `roomRecord`. The double
- * plays the egress worker too: when the track ends (StopEgress, its participant leaves, the room
- * closes) it writes the track's audio where it was asked and sends `egress_ended` with `fileResults`
- * (start and end in Unix nanoseconds), as LiveKit does; `egress_started` is sent on start. A track's
+ * `DirectFileOutput` file path, optionally with an `S3Upload`), `StopEgress` and `ListEgress`, all
+ * needing `roomRecord`. The double plays the egress worker too: when the egress ends (StopEgress, its
+ * participant leaves, the room closes) it writes what the track carried while the egress ran where it
+ * was asked, or uploads it to the bucket as the object named by the file path (the egress is
+ * "ending" meanwhile), and sends `egress_ended` with `fileResults` (start and end in Unix
+ * nanoseconds; for a bucket, `filename` is the object key and `location` its URL), as LiveKit does;
+ * `egress_started` is sent on start. A track's
  * audio comes from `audio` (set by tests, or by the media path); without it the egress fails.
  */
 export class EgressService {
@@ -132,6 +140,9 @@ export class EgressService {
     const owner = this.rooms.participants(req.roomName).find((p) => p.tracks.some((t) => t.sid === req.trackId));
     if (!owner) throw new TwirpError("not_found", "track not found");
     if (req.output.case !== "file" || !req.output.value.filepath) throw new TwirpError("invalid_argument", "only DirectFileOutput with a filepath is supported by the double");
+    const upload = req.output.value.output;
+    if (upload.case !== undefined && upload.case !== "s3") throw new TwirpError("invalid_argument", "only S3 uploads are supported by the double");
+    if (upload.case === "s3" && !upload.value.bucket) throw new TwirpError("invalid_argument", "S3 upload without a bucket");
     const info = new EgressInfo({
       egressId: `EG_${randomBytes(6).toString("base64url")}`,
       roomId: room.sid,
@@ -144,7 +155,7 @@ export class EgressService {
     });
     const startedMs = Date.now();
     if (!this.firstEgressMs.has(req.trackId)) this.firstEgressMs.set(req.trackId, startedMs);
-    this.running.set(info.egressId, { info, trackSid: req.trackId, filepath: req.output.value.filepath, startedMs });
+    this.running.set(info.egressId, { info, trackSid: req.trackId, filepath: req.output.value.filepath, startedMs, s3: upload.case === "s3" ? upload.value : undefined });
     const answer = info.clone();
     info.status = EgressStatus.EGRESS_ACTIVE;
     this.emit(webhookEvent("egress_started", { egressInfo: info }));
@@ -192,44 +203,64 @@ export class EgressService {
     // Media from a browser is written until the track's last egress stops.
     const stillRecorded = [...this.running.values()].some((o) => o.trackSid === r.trackSid);
     if (!stillRecorded) audio?.close?.();
-    const written = audio ? this.write(r, audio, trackEnded, nowMs) : undefined;
-    if (written) {
-      const file = new FileInfo({
-        filename: r.filepath,
-        startedAt: ns(written.startedMs),
-        endedAt: ns(written.endedMs),
-        duration: ns(written.endedMs - written.startedMs),
-        size: BigInt(fs.statSync(r.filepath).size),
-        location: "",
-      });
+    // A bucket's object is written to a file of the double's own first, then uploaded.
+    const target = r.s3 ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "livekit-double-egress-")), "part.ogg") : r.filepath;
+    const written = audio ? this.write(r, audio, trackEnded, nowMs, target) : undefined;
+    const file = (w: { startedMs: number; endedMs: number }, filename: string, size: number, location: string) =>
+      new FileInfo({ filename, startedAt: ns(w.startedMs), endedAt: ns(w.endedMs), duration: ns(w.endedMs - w.startedMs), size: BigInt(size), location });
+    if (!written) {
+      if (r.s3) fs.rmSync(path.dirname(target), { recursive: true, force: true });
+      this.end(info, undefined, "no media was received on the track");
+      return info;
+    }
+    if (!r.s3) {
+      this.end(info, file(written, r.filepath, fs.statSync(r.filepath).size, ""));
+      return info;
+    }
+    // As the egress worker does: the upload happens after the track ends, egress_ended after it.
+    info.status = EgressStatus.EGRESS_ENDING;
+    this.ended.set(info.egressId, info);
+    const answer = info.clone();
+    const body = fs.readFileSync(target);
+    fs.rmSync(path.dirname(target), { recursive: true, force: true });
+    const key = r.filepath.replace(/^\/+/, "");
+    uploadTo(r.s3, key, body).then(
+      (location) => this.end(info, file(written, key, body.length, location)),
+      (err: Error) => this.end(info, undefined, `S3 upload failed: ${err.message}`),
+    );
+    return answer;
+  }
+
+  /** The egress is over: complete with its file, or failed; `egress_ended` goes out. */
+  private end(info: EgressInfo, file: FileInfo | undefined, error?: string): void {
+    if (file) {
       info.status = EgressStatus.EGRESS_COMPLETE;
       info.fileResults = [file];
       info.result = { case: "file", value: file };
     } else {
       info.status = EgressStatus.EGRESS_FAILED;
-      info.error = "no media was received on the track";
+      info.error = error ?? "the recording failed";
     }
     this.ended.set(info.egressId, info);
     this.emit(webhookEvent("egress_ended", { egressInfo: info }));
-    return info;
   }
 
   /** Writes the egress's window of the track's audio; returns when the written file starts and ends (Unix ms), or undefined when nothing was. */
-  private write(r: Running, audio: TrackAudio, trackEnded: boolean, nowMs: number): { startedMs: number; endedMs: number } | undefined {
+  private write(r: Running, audio: TrackAudio, trackEnded: boolean, nowMs: number, target: string): { startedMs: number; endedMs: number } | undefined {
     if (!fs.existsSync(audio.file) || fs.statSync(audio.file).size === 0) return undefined;
     const startedMs = audio.startedAtMs ?? this.firstEgressMs.get(r.trackSid) ?? r.startedMs;
     const speed = audio.speed ?? 1;
     // Seconds of the track's audio that had arrived at a moment.
     const arrived = (ms: number) => ((ms - startedMs) * speed) / 1000;
-    fs.mkdirSync(path.dirname(r.filepath), { recursive: true });
+    fs.mkdirSync(path.dirname(target), { recursive: true });
     const fromS = Math.max(0, arrived(r.startedMs));
     const live = !!audio.seconds;
     const toS = trackEnded && !live ? Infinity : arrived(nowMs);
     const endedMs = speed === 1 ? nowMs : startedMs + arrived(nowMs) * 1000;
-    const cut = cutOggOpus(audio.file, r.filepath, fromS, toS);
+    const cut = cutOggOpus(audio.file, target, fromS, toS);
     if (cut === "empty") return undefined;
     if (cut) return { startedMs: startedMs + cut.startS * 1000, endedMs };
-    fs.copyFileSync(audio.file, r.filepath);
+    fs.copyFileSync(audio.file, target);
     return { startedMs, endedMs };
   }
 
@@ -249,3 +280,22 @@ export class EgressService {
 }
 
 const REQUESTS = { StartTrackEgress: TrackEgressRequest, StopEgress: StopEgressRequest, ListEgress: ListEgressRequest } as const;
+
+/** Uploads a recording as LiveKit Egress does with an `S3Upload`; returns the object's URL (FileInfo.location). */
+async function uploadTo(s3: S3Upload, key: string, body: Buffer): Promise<string> {
+  const client = new S3Client({
+    region: s3.region || "us-east-1",
+    endpoint: s3.endpoint || undefined,
+    forcePathStyle: s3.forcePathStyle,
+    credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secret },
+  });
+  try {
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: "audio/ogg" }));
+  } finally {
+    client.destroy();
+  }
+  const base = s3.endpoint ? s3.endpoint.replace(/\/$/, "") : `https://s3.${s3.region || "us-east-1"}.amazonaws.com`;
+  if (s3.forcePathStyle) return `${base}/${s3.bucket}/${key}`;
+  const url = new URL(base);
+  return `${url.protocol}//${s3.bucket}.${url.host}/${key}`;
+}

@@ -54,15 +54,11 @@ export function minutesRoutes({ documents, meetings, minutes }: Services): Route
     res.status(202).json(await minutes.view(meeting));
   });
 
-  r.get("/meetings/:id/recordings/:file", async (req, res, next) => {
+  r.get("/meetings/:id/recordings/:file", async (req, res) => {
     const { meeting } = await authorize(req, "play");
     const file = String(req.params.file);
-    const filepath = FILE_PATTERN.test(file) ? await minutes.recordingPath(meeting.id, file) : undefined;
-    if (!filepath) throw noSuchRecording();
-    // express's sendFile (the `send` module) answers Range requests: 206 with Content-Range, 416 outside the file.
-    res.sendFile(filepath, { cacheControl: false, dotfiles: "deny", acceptRanges: true, headers: { "Content-Type": "audio/ogg" } }, (err) => {
-      if (err && !res.headersSent) next(err);
-    });
+    // Streamed from RECORDINGS_DIR or the bucket with Range support (206 with Content-Range, 416 outside the recording).
+    if (!FILE_PATTERN.test(file) || !(await minutes.serveRecording(meeting.id, file, req, res))) throw noSuchRecording();
   });
   return r;
 }
