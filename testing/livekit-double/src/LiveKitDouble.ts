@@ -5,7 +5,7 @@ import { RoomRegistry } from "./RoomRegistry.ts";
 import { ROOM_SERVICE_PREFIX, RoomService } from "./RoomService.ts";
 import { SignalServer } from "./signal/SignalServer.ts";
 import { WebhookSender, webhookEvent } from "./webhooks.ts";
-import { EGRESS_PREFIX, EgressService, type TrackAudio } from "./EgressService.ts";
+import { EGRESS_PREFIX, EgressService } from "./EgressService.ts";
 import { TrackRecorder } from "./media/TrackRecorder.ts";
 import { publishedTrack } from "./RoomRegistry.ts";
 import { AddTrackRequest, TrackSource, TrackType, type TrackInfo } from "@livekit/protocol";
