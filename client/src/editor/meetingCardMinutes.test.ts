@@ -66,12 +66,21 @@ test("a failure says what failed; only the host gets Try again, which asks the p
   expect(host.retry().hidden).toBe(true);
 });
 
-test("recordings listed by the server get a play button each; text from the server is never HTML", () => {
+test("one play button per person, playing their parts in order; text from the server is never HTML", () => {
   const { push, actions, view } = card("u_bob");
-  push({ type: "minutesRead", meetingId: "m1", view: { state: "done", progress: 1, recordings: [{ file: "TR_a-1.ogg", speaker: { userId: "u_x", name: "<img src=x onerror=alert(1)>" }, startedAt: T0 }] } });
-  const play = view.dom.querySelector<HTMLButtonElement>(".meeting-card-play")!;
+  const evil = { userId: "u_x", name: "<img src=x onerror=alert(1)>" };
+  const later = new Date(Date.parse(T0) + 120_000).toISOString();
+  const recordings = [
+    { file: "TR_a-2.ogg", speaker: evil, startedAt: later },
+    { file: "TR_a-1.ogg", speaker: evil, startedAt: T0 },
+    { file: "TR_b-3.ogg", speaker: { userId: "u_y", name: "Carol" }, startedAt: T0 },
+  ];
+  push({ type: "minutesRead", meetingId: "m1", view: { state: "done", progress: 1, recordings } });
+  const plays = view.dom.querySelectorAll<HTMLButtonElement>(".meeting-card-play");
+  expect(plays).toHaveLength(2);
+  const play = [...plays].find((b) => b.getAttribute("aria-label")?.includes("<img"))!;
   expect(play.getAttribute("aria-label")).toBe("Play <img src=x onerror=alert(1)>'s recording");
   expect(view.dom.querySelector("img")).toBeNull();
   play.click();
-  expect(actions.play).toHaveBeenCalledWith({ meetingId: "m1", file: "TR_a-1.ogg", at: 0, label: "<img src=x onerror=alert(1)> · recording" });
+  expect(actions.play).toHaveBeenCalledWith({ meetingId: "m1", file: "TR_a-1.ogg", then: ["TR_a-2.ogg"], at: 0, label: "<img src=x onerror=alert(1)> · recording" });
 });
