@@ -36,7 +36,8 @@ describe("recording in parts", () => {
     const starts = () => world.double.egress.calls.filter((c) => c.method === "StartTrackEgress" && c.status === 200 && (c.body as { roomName: string }).roomName === room).length;
     const mic = world.double.publishMicrophone(room, ed.id);
     await waitFor(() => world.double.egress.active.length === 1, "the egress");
-    const [first] = await store.forMeeting(meetingId);
+    // The egress is running before the server has written its row (it writes it once LiveKit answered).
+    const first = await waitFor(async () => (await store.forMeeting(meetingId))[0], "the recording's row");
 
     // The database decides who starts a part: of two takers at once, one.
     const stale = hourAgo();
