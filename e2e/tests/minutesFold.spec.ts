@@ -1,12 +1,12 @@
-import http from "node:http";
 import type { Page } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from "../chromium.ts";
 import { test, expect, person, signUp, snap } from "./fixtures.ts";
+import { startTranscriptionStandIn } from "./transcriptionStandIn.ts";
 
 // The minutes as a person reads them: the transcript folded under its summary line, unfolded with the
 // keyboard, its timestamps played by a click or by Enter in edit mode without the link card, at
 // desktop and at phone width. One person records a short meeting; the server transcribes it with an
-// OpenAI-compatible stand-in (TRANSCRIBE_URL) on a fixed port of this worktree's range (4650-4699).
+// OpenAI-compatible stand-in (TRANSCRIBE_URL) on a fixed port, known when the server starts.
 const STAND_IN_PORT = 4651;
 const SAID = "We decided to ship the release on Monday.";
 test.use({
@@ -15,18 +15,7 @@ test.use({
   launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS] },
 });
 
-/** Hears the same sentence, a second into every recording. */
-function startStandIn(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      if (req.method !== "POST" || !req.url?.endsWith("/audio/transcriptions")) return void res.writeHead(404).end();
-      res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ text: SAID, duration: 3, segments: [{ start: 1, end: 2.5, text: SAID }] }));
-    });
-  });
-  return new Promise((resolve) => server.listen(STAND_IN_PORT, "127.0.0.1", () => resolve(server)));
-}
+const startStandIn = () => startTranscriptionStandIn(STAND_IN_PORT, { text: SAID, start: 1, end: 2.5 });
 
 /** Presses Tab until `target` has the focus (at most `max` times). */
 async function tabTo(page: Page, target: ReturnType<Page["locator"]>, max = 30): Promise<void> {

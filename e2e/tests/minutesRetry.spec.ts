@@ -2,11 +2,12 @@ import http from "node:http";
 import type { Page } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from "../chromium.ts";
 import { test, expect, person, signUp, snap } from "./fixtures.ts";
+import { startTranscriptionStandIn } from "./transcriptionStandIn.ts";
 
 // Minutes that fail say what failed, on every page, and the host (only) can try again. The server
 // transcribes with an OpenAI-compatible endpoint here (TRANSCRIBE_URL) that is not running at first:
 // the job fails; the test then starts a small stand-in that speaks `verbose_json`, and "Try again" works.
-// The stand-in's port is fixed (it must be known when the server starts): 4137, in this worktree's range.
+// The stand-in's port is fixed: it must be known when the server starts.
 const STAND_IN_PORT = 4137;
 test.use({
   livekit: true,
@@ -14,18 +15,7 @@ test.use({
   launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS] },
 });
 
-/** An OpenAI-compatible transcription endpoint that hears the same sentence in every recording. */
-function startStandIn(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      if (req.method !== "POST" || !req.url?.endsWith("/audio/transcriptions")) return void res.writeHead(404).end();
-      res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ text: "We decided to ship the release on Monday.", duration: 3, segments: [{ start: 0.5, end: 2.5, text: "We decided to ship the release on Monday." }] }));
-    });
-  });
-  return new Promise((resolve) => server.listen(STAND_IN_PORT, "127.0.0.1", () => resolve(server)));
-}
+const startStandIn = () => startTranscriptionStandIn(STAND_IN_PORT, { text: "We decided to ship the release on Monday.", start: 0.5, end: 2.5 });
 
 async function joinWithMicrophone(page: Page) {
   const panel = page.getByTestId("meeting-panel");

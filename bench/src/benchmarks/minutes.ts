@@ -2,12 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { WebSocket } from "ws";
-import * as decoding from "lib0/decoding";
 import { LiveKitDouble } from "@confer/livekit-double";
 import { printTable } from "../lib/format.ts";
 import { importConferServer } from "../lib/conferServer.ts";
 import { readWav, requireSpeechTools, say, speakerRecording, writeWav, type ScriptLine } from "../../../server/tests/speech.ts";
-import { runLiveMeeting, type LiveMeetingResult } from "./minutesLive.ts";
+import { minutesSettled, runLiveMeeting, type LiveMeetingResult } from "./minutesLive.ts";
 
 /** Word error rate of one set of lines, without and with the meeting's biasing. */
 export interface WerPair {
@@ -261,16 +260,7 @@ async function endToEnd(dir: string): Promise<Pick<MinutesResult, "speakersRight
     };
     const people: Record<string, Person> = { olga, priya: await guest("Priya Okafor", "Globex"), bob: await guest("Bob Baker", "Acme") };
     const started = (await post(`/api/docs/${docId}/meetings`, olga.cookie, { record: true })).json as { id: string; startedAt: string };
-    const done = new Promise<number>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${running.port}/collab/${docId}?notices=1`, { headers: { cookie: olga.cookie } });
-      sockets.push(ws);
-      ws.on("message", (data: Buffer) => {
-        const d = decoding.createDecoder(new Uint8Array(data));
-        if (decoding.readVarUint(d) !== 100) return;
-        const n = JSON.parse(decoding.readVarString(d)) as { type: string; state: string };
-        if (n.type === "minutes" && (n.state === "done" || n.state === "failed")) resolve(performance.now());
-      });
-    });
+    const done = minutesSettled(running.port, docId, olga.cookie, sockets);
     const t0 = Date.now();
     for (const [name, p] of Object.entries(people)) {
       const token = (await post(`/api/meetings/${started.id}/token`, p.cookie)).json.token as string;

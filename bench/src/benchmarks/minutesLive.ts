@@ -173,16 +173,7 @@ export async function runLiveMeeting(dir: string, minutes: number, clock: number
       people[s.key] = await me((await post(`/api/invites/${token}/accept`, undefined, { name: s.name, email: email(s.key), password: "bench-password-1", company: s.company })).cookie);
     }
     const meetingId = ((await post(`/api/docs/${docId}/meetings`, olga.cookie, { record: true })).json as { id: string }).id;
-    const done = new Promise<number>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${running.port}/collab/${docId}?notices=1`, { headers: { cookie: olga.cookie } });
-      sockets.push(ws);
-      ws.on("message", (data: Buffer) => {
-        const d = decoding.createDecoder(new Uint8Array(data));
-        if (decoding.readVarUint(d) !== 100) return;
-        const n = JSON.parse(decoding.readVarString(d)) as { type: string; state: string };
-        if (n.type === "minutes" && (n.state === "done" || n.state === "failed")) resolve(performance.now());
-      });
-    });
+    const done = minutesSettled(running.port, docId, olga.cookie, sockets);
     for (const [key, p] of Object.entries(people)) {
       const token = (await post(`/api/meetings/${meetingId}/token`, p.cookie)).json.token as string;
       const ws = new WebSocket(`${double.url}/rtc?access_token=${encodeURIComponent(token)}`);
@@ -234,4 +225,21 @@ function printLive(live: LiveMeetingResult): void {
     ],
     [`The server got ${live.clock}× more audio per second than a real meeting gives it, so a real meeting's wait is at most this.`],
   );
+}
+
+/**
+ * When the minutes of the document's meeting are done (or failed), by `performance.now()`: the
+ * moment an open page hears it, as a sync socket with `?notices=1` (notice frames are type 100).
+ */
+export function minutesSettled(port: number, docId: string, cookie: string, sockets: WebSocket[]): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/collab/${docId}?notices=1`, { headers: { cookie } });
+    sockets.push(ws);
+    ws.on("message", (data: Buffer) => {
+      const d = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(d) !== 100) return;
+      const n = JSON.parse(decoding.readVarString(d)) as { type: string; state: string };
+      if (n.type === "minutes" && (n.state === "done" || n.state === "failed")) resolve(performance.now());
+    });
+  });
 }
