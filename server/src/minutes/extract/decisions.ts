@@ -45,6 +45,7 @@ export function extractDecisions(lines: TranscriptLine[]): string[] {
 
 /** Capitalised, without a trailing full stop. */
 export function sentence(text: string): string {
-  const t = text.trim().replace(/\s+/g, " ").replace(/\bi\b/g, "I");
+  // Engines that punctuate (OpenAI-compatible ones) end a segment with a full stop of their own.
+  const t = text.trim().replace(/\s+/g, " ").replace(/\bi\b/g, "I").replace(/\.+$/, "");
   return t ? t[0]!.toUpperCase() + t.slice(1) : t;
 }

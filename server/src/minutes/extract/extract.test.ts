@@ -116,4 +116,13 @@ describe("attendees", () => {
     expect(m.summary).toContain("One action item was agreed.");
     expect(m.actionItems).toEqual([{ assignee: bob, text: "send the updated contract to globex", due: "Friday" }]);
   });
+  it("quotes a punctuated line (an engine that writes full stops) without doubling its full stop", () => {
+    const m = buildMinutes({
+      meeting: { id: "m", startedAt: "2026-12-03T08:00:00.000Z", endedAt: "2026-12-03T08:05:00.000Z" },
+      stays: [stay("bob", "Bob Baker", "Acme", "2026-12-03T08:00:00Z", "2026-12-03T08:05:00Z")],
+      tracks: [{ speaker: bob, startedAtMs: Date.parse("2026-12-03T08:00:00Z"), segments: [{ start: 1, end: 3, text: "We decided to ship the release on Monday." }] }],
+    });
+    expect(m.summary).toContain("Bob: “We decided to ship the release on Monday.”");
+    expect(m.summary).not.toContain("..");
+  });
 });
