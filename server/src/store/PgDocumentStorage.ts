@@ -1,14 +1,8 @@
 import type pg from "pg";
 import { isBusyError, now } from "./db.ts";
 import type { CommitInfo, DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
+import { Backoff, countCommit, type Job, type JobSpec } from "./groupCommit.ts";
 
-/** A write to make, in the order requested. */
-type JobSpec =
-  | { kind: "append"; docId: string; updates: Uint8Array[] }
-  | { kind: "compact"; docId: string; snapshot: Uint8Array; upToId: number }
-  | { kind: "delete"; docId: string };
-/** Resolves with the last log id (append) or 1 when it applied, 0 when not (compaction). */
-type Job = JobSpec & { resolve(result: number): void; reject(err: unknown): void };
 type Append = Job & { kind: "append" };
 
 /** First and longest pause between attempts while the database cannot be reached. */
@@ -66,14 +60,15 @@ export class PgDocumentStorage implements DocumentStorage {
   private scheduled = false;
   private committing: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private retryDelay = FIRST_RETRY_MS;
-  private busySince: number | undefined;
+  private readonly backoff: Backoff;
   private closed = false;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly opts: StorageOptions,
-  ) {}
+  ) {
+    this.backoff = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS, opts.busyTimeoutMs);
+  }
 
   async load(docId: string): Promise<StoredState> {
     const { rows } = await this.pool.query<{ k: number; id: number; data: Buffer }>({ name: "confer_load", text: LOAD_SQL, values: [docId] });
@@ -150,32 +145,24 @@ export class PgDocumentStorage implements DocumentStorage {
       results = await this.write(jobs);
     } catch (err) {
       if (isBusyError(err) && !this.closed) return this.retryLater(jobs, err);
-      this.busySince = undefined;
-      this.retryDelay = FIRST_RETRY_MS;
+      this.backoff.reset();
       for (const j of jobs) j.reject(err);
       return;
     }
     const ms = performance.now() - started;
-    this.stats.commits++;
-    this.stats.commitMs += ms;
-    this.stats.commitMaxMs = Math.max(this.stats.commitMaxMs, ms);
-    this.onCommit?.({ ms, updates: jobs.reduce((n, j) => n + (j.kind === "append" ? j.updates.length : 0), 0) });
-    this.busySince = undefined;
-    this.retryDelay = FIRST_RETRY_MS;
+    countCommit(this.stats, this.onCommit, ms, jobs);
+    this.backoff.reset();
     jobs.forEach((j, i) => j.resolve(results[i]!));
   }
 
   private retryLater(jobs: Job[], cause: unknown): void {
     this.stats.busyRetries++;
     this.pending = jobs.concat(this.pending);
-    const t = performance.now();
-    this.busySince ??= t;
-    if (t - this.busySince >= this.opts.busyTimeoutMs) {
-      const waited = Math.round(t - this.busySince);
+    const next = this.backoff.next();
+    if ("gaveUpAfterMs" in next) {
+      const waited = next.gaveUpAfterMs;
       const failed = this.pending;
       this.pending = [];
-      this.busySince = undefined;
-      this.retryDelay = FIRST_RETRY_MS;
       const reason = (cause as { message?: string } | null)?.message ?? String(cause);
       const err = Object.assign(new Error(`the database could not be reached for ${waited} ms (${reason})`), { code: "ECONNREFUSED", cause });
       for (const j of failed) j.reject(err);
@@ -184,8 +171,7 @@ export class PgDocumentStorage implements DocumentStorage {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.schedule();
-    }, this.retryDelay);
-    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
+    }, next.waitMs);
   }
 
   /** Runs one group: a lone run of appends is one statement; anything else is one explicit transaction. */

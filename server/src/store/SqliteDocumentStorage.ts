@@ -4,14 +4,8 @@ import type { DB } from "./db.ts";
 import { isBusyError, JOURNAL_SIZE_LIMIT, now } from "./db.ts";
 import { WalKeeper } from "./WalKeeper.ts";
 import type { CommitInfo, DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
+import { Backoff, countCommit, type Job, type JobSpec } from "./groupCommit.ts";
 
-/** A write to make, in the order requested. */
-type JobSpec =
-  | { kind: "append"; docId: string; updates: Uint8Array[] }
-  | { kind: "compact"; docId: string; snapshot: Uint8Array; upToId: number }
-  | { kind: "delete"; docId: string };
-/** Resolves with the last log id (append) or 1 when it applied, 0 when not (compaction). */
-type Job = JobSpec & { resolve(result: number): void; reject(err: unknown): void };
 
 /** First and longest pause between attempts while another connection holds the write lock. */
 const FIRST_RETRY_MS = 2;
@@ -44,8 +38,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Commits are held while the checkpoint worker rewinds the log. */
   private heldForRewind = false;
-  private retryDelay = FIRST_RETRY_MS;
-  private busySince: number | undefined;
+  private readonly backoff: Backoff;
   private readonly commit: SQLite.Transaction<(jobs: Job[]) => number[]>;
   private readonly syncMode: { relaxed: SQLite.Statement; strict: SQLite.Statement } | undefined;
   private readonly keeper: WalKeeper;
@@ -63,6 +56,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     private readonly sqlite: SQLite.Database,
     private readonly opts: StorageOptions & { file: string },
   ) {
+    this.backoff = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS, opts.busyTimeoutMs);
     const insert = sqlite.prepare<[string, Buffer]>("INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)");
     const touch = sqlite.prepare<[string, string]>("UPDATE documents SET updated_at = ? WHERE id = ?");
     const exists = sqlite.prepare<[string]>("SELECT 1 FROM documents WHERE id = ?").pluck();
@@ -220,17 +214,13 @@ export class SqliteDocumentStorage implements DocumentStorage {
       }
     } catch (err) {
       if (isBusyError(err)) return this.retryLater(jobs);
-      this.busySince = undefined;
+      this.backoff.reset();
       for (const j of jobs) j.reject(err);
       return;
     }
     const ms = performance.now() - started;
-    this.stats.commits++;
-    this.stats.commitMs += ms;
-    this.stats.commitMaxMs = Math.max(this.stats.commitMaxMs, ms);
-    this.onCommit?.({ ms, updates: jobs.reduce((n, j) => n + (j.kind === "append" ? j.updates.length : 0), 0) });
-    this.busySince = undefined;
-    this.retryDelay = FIRST_RETRY_MS;
+    countCommit(this.stats, this.onCommit, ms, jobs);
+    this.backoff.reset();
     this.commitsSinceCheckpoint++;
     this.lastCommitAt = performance.now();
     if (this.opts.durability === "disk") this.flushLog(jobs, results);
@@ -242,14 +232,11 @@ export class SqliteDocumentStorage implements DocumentStorage {
   private retryLater(jobs: Job[]): void {
     this.stats.busyRetries++;
     this.pending = jobs.concat(this.pending);
-    const t = performance.now();
-    this.busySince ??= t;
-    if (this.closed || t - this.busySince >= this.opts.busyTimeoutMs) {
-      const waited = Math.round(t - this.busySince);
+    const next = this.backoff.next(this.closed);
+    if ("gaveUpAfterMs" in next) {
+      const waited = next.gaveUpAfterMs;
       const failed = this.pending;
       this.pending = [];
-      this.busySince = undefined;
-      this.retryDelay = FIRST_RETRY_MS;
       const err = Object.assign(new Error(`another program held the database's write lock for ${waited} ms`), { code: "SQLITE_BUSY" });
       for (const j of failed) j.reject(err);
       return;
@@ -257,8 +244,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.flush();
-    }, this.retryDelay);
-    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
+    }, next.waitMs);
   }
 
   /** Durability "disk": acknowledges committed jobs once the log is flushed, one fdatasync at a time on the thread pool. */
