@@ -41,6 +41,9 @@ function holdWriteLock(dataDir: string) {
     get held() {
       return held;
     },
+    count(docId: string): number {
+      return other.prepare("SELECT count(*) FROM doc_updates WHERE doc_id = ?").pluck().get(docId) as number;
+    },
     release() {
       if (!held) return;
       held = false;
@@ -48,6 +51,25 @@ function holdWriteLock(dataDir: string) {
       other.close();
     },
   };
+}
+
+/** A rename while the write lock is held is refused with a message a person can act on. */
+async function expectRestRefused(url: string, docId: string, cookie: string): Promise<void> {
+  const rename = await api(url, "PATCH", `/api/docs/${docId}`, { cookie, body: { title: "Renamed" } });
+  expect(rename.status).toBe(503);
+  expect(rename.json.error.id).toBe("storage_busy");
+  expect(rename.json.error.message).toMatch(/try again/);
+}
+
+/** Log entries of `docId` in the database file (read through the lock holder's connection when given). */
+function storedUpdates(dataDir: string, docId: string, lock?: { count(docId: string): number }): number {
+  if (lock) return lock.count(docId);
+  const db = new Database(path.join(dataDir, "confer.sqlite"), { readonly: true });
+  try {
+    return (db.prepare("SELECT count(*) FROM doc_updates WHERE doc_id = ?").pluck().get(docId) as number);
+  } finally {
+    db.close();
+  }
 }
 
 async function killed(child: ChildProcess): Promise<void> {
@@ -58,8 +80,8 @@ async function killed(child: ChildProcess): Promise<void> {
 // SQLite only: another program holding the database file's write lock. The PostgreSQL counterpart
 // (the database unreachable for a few seconds) is postgresOutage.test.ts.
 describe.skipIf(onPostgres)("another program holding the database's write lock", () => {
-  it("blocks no document: /healthz answers, edits wait unacknowledged, REST writes get 503, and every edit is stored after", async () => {
-    const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "60000" });
+  it("blocks no document (DURABILITY=disk): /healthz answers, edits wait unacknowledged, REST writes get 503, and every edit is stored after", async () => {
+    const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "60000", DURABILITY: "disk" });
     const alice = await signup(first.url);
     const docId = await createDoc(first.url, alice);
     const writer = connect(first.url, docId, alice.cookie);
@@ -86,11 +108,8 @@ describe.skipIf(onPostgres)("another program holding the database's write lock",
       expect(health.status).toBe(200);
       // Stored before broadcast: nothing of the waiting edits has reached the other client.
       expect(watcher.text.toString()).toBe("a");
-      const rename = await api(first.url, "PATCH", `/api/docs/${docId}`, { cookie: alice.cookie, body: { title: "Renamed" } });
+      await expectRestRefused(first.url, docId, alice.cookie);
       restWhileHeld = lock.held;
-      expect(rename.status).toBe(503);
-      expect(rename.json.error.id).toBe("storage_busy");
-      expect(rename.json.error.message).toMatch(/try again/);
     } finally {
       clearTimeout(safety);
       lock.release();
@@ -102,15 +121,57 @@ describe.skipIf(onPostgres)("another program holding the database's write lock",
     expect(writer.closes).toEqual([]);
     await killed(first.child);
 
-    const second = await serverOn({}, first.dataDir);
+    const second = await serverOn({ DURABILITY: "disk" }, first.dataDir);
     const reader = connect(second.url, docId, alice.cookie);
     clients.push(reader);
     await synced(reader.provider);
     expect(reader.text.toString()).toBe("abcdef");
   }, 90_000);
 
+  it("blocks no edit (DURABILITY=process): edits are journaled and relayed while the lock is held, and survive kill -9 before they reach the database", async () => {
+    const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "60000" });
+    const alice = await signup(first.url);
+    const docId = await createDoc(first.url, alice);
+    const writer = connect(first.url, docId, alice.cookie);
+    const watcher = connect(first.url, docId, alice.cookie);
+    clients.push(writer, watcher);
+    await Promise.all([synced(writer.provider), synced(watcher.provider)]);
+    writer.text.insert(0, "a");
+    await waitFor(() => watcher.text.toString() === "a", "first edit relayed");
+    await waitFor(() => storedUpdates(first.dataDir, docId) > 0, "first edit folded into the database");
+    const before = storedUpdates(first.dataDir, docId);
+
+    const lock = holdWriteLock(first.dataDir);
+    const safety = setTimeout(() => lock.release(), 8000);
+    let relayedWhileHeld = false;
+    try {
+      for (const ch of "bcdef") writer.text.insert(writer.text.length, ch);
+      await waitFor(() => watcher.text.toString() === "abcdef", "edits relayed while the lock is held");
+      relayedWhileHeld = lock.held;
+      expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+      await expectRestRefused(first.url, docId, alice.cookie);
+      // Acknowledged, and not in the database: only in the journal, when the server is killed.
+      expect(storedUpdates(first.dataDir, docId, lock)).toBe(before);
+      expect(writer.closes).toEqual([]);
+      await killed(first.child);
+    } finally {
+      clearTimeout(safety);
+      lock.release();
+    }
+    expect(relayedWhileHeld).toBe(true);
+
+    const second = await serverOn({}, first.dataDir);
+    const reader = connect(second.url, docId, alice.cookie);
+    clients.push(reader);
+    await synced(reader.provider);
+    expect(reader.text.toString()).toBe("abcdef");
+    // Folded into the database at the start, once each.
+    expect(storedUpdates(first.dataDir, docId)).toBe(before + 5);
+  }, 90_000);
+
   it("past STORAGE_BUSY_TIMEOUT_MS the document closes cleanly; the clients' edits are stored once they reconnect", async () => {
-    const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "300" });
+    // Durability "disk" waits for every commit; with "process" only a full journal would (UpdateJournal.test.ts).
+    const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "300", DURABILITY: "disk" });
     const alice = await signup(first.url);
     const docId = await createDoc(first.url, alice);
     const writer = connect(first.url, docId, alice.cookie);
@@ -133,7 +194,7 @@ describe.skipIf(onPostgres)("another program holding the database's write lock",
     await waitFor(() => watcher.text.toString() === "xyz", "edit stored and relayed after reconnecting", 20_000);
     await killed(first.child);
 
-    const second = await serverOn({}, first.dataDir);
+    const second = await serverOn({ DURABILITY: "disk" }, first.dataDir);
     const reader = connect(second.url, docId, alice.cookie);
     clients.push(reader);
     await synced(reader.provider);

@@ -32,7 +32,8 @@ async function open(): Promise<Side> {
     return { db, storage, close: async () => (await storage.close(), await db.destroy()) };
   }
   const { db, sqlite, file } = await openDatabase(where);
-  const storage = new SqliteDocumentStorage(db, sqlite, { ...opts, file });
+  // Two storages on one file, as two processes: without the edit journal, which belongs to one.
+  const storage = new SqliteDocumentStorage(db, sqlite, { ...opts, file, journal: false });
   return { db, storage, close: async () => (await storage.close(), await db.destroy()) };
 }
 

@@ -5,6 +5,7 @@ import { isBusyError, JOURNAL_SIZE_LIMIT, now } from "./db.ts";
 import { WalKeeper } from "./WalKeeper.ts";
 import type { CommitInfo, DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
 import { Backoff, countCommit, type Job, type JobSpec } from "./groupCommit.ts";
+import { UpdateJournal, type JournalRecord } from "./UpdateJournal.ts";
 
 
 /** First and longest pause between attempts while another connection holds the write lock. */
@@ -17,6 +18,35 @@ const IDLE_CHECKPOINT_MS = 1000;
 const MAX_CHECKPOINT_INTERVAL_MS = 60_000;
 /** Pages handed back to the file system after a compaction or deletion, at most. */
 const VACUUM_PAGES = 512;
+/** DURABILITY=process: journaled appends are folded into the database this often, or at the next turn past FOLD_BYTES. */
+const FOLD_AFTER_MS = 50;
+const FOLD_BYTES = 1 << 20;
+/** Journal bytes not yet folded (the database refusing writes) past which appends wait for their commit again. */
+const JOURNAL_MAX_BYTES = 64 << 20;
+/** The next free log id: above every id stored, handed out, or folded into a snapshot. */
+const NEXT_ID_SQL = `SELECT max(
+  coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'doc_updates'), 0),
+  coalesce((SELECT max(id) FROM doc_updates), 0),
+  coalesce((SELECT max(upto_id) FROM doc_snapshots), 0)) + 1`;
+/** Folds a journal record left by a crash: not twice (same id), not into a deleted document or below its snapshot. */
+const REPLAY_SQL = `INSERT OR IGNORE INTO doc_updates (id, doc_id, data) SELECT @id, @doc, @data
+  WHERE EXISTS (SELECT 1 FROM documents WHERE id = @doc)
+  AND NOT EXISTS (SELECT 1 FROM doc_snapshots WHERE doc_id = @doc AND upto_id >= @id)`;
+
+/**
+ * The SQLite storage's settings: the database file; whether appends go through the edit journal with
+ * durability "process" (default true; one storage per database file then); the journal's bound.
+ */
+export type SqliteStorageOptions = StorageOptions & { file: string; journal?: boolean; journalMaxBytes?: number };
+
+/** What the start found in the edit journal: appends acknowledged before a crash and folded now. */
+export interface JournalRecovery {
+  records: number;
+  /** Updates stored from them (a record folded before the crash is not stored again). */
+  updates: number;
+  /** A torn last write (interrupted by the crash, so never acknowledged), dropped. */
+  tornBytes: number;
+}
 
 /**
  * The SQLite document storage (the default): an append-only update log per document plus a
@@ -29,6 +59,13 @@ const VACUUM_PAGES = 512;
  * (WalKeeper), and with durability "disk" a write is acknowledged after an fdatasync of the log made
  * on libuv's thread pool. When another connection holds the write lock, the commit is retried with
  * backoff (nothing is acknowledged meanwhile) and fails after `busyTimeoutMs`.
+ *
+ * With durability "process" an append is instead acknowledged once it is in the edit journal
+ * (UpdateJournal: one write(2), which survives a crash of the process) with log ids handed out
+ * here, and folded into the database every FOLD_AFTER_MS in one commit; reads see journaled appends
+ * not yet folded. A journaled append is never failed: while the database refuses writes it stays in
+ * the journal and the fold is retried, and past `journalMaxBytes` of unfolded journal new appends
+ * wait for their commit (and fail after `busyTimeoutMs`) as above.
  */
 export class SqliteDocumentStorage implements DocumentStorage {
   readonly stats: StorageStats = { commits: 0, commitMs: 0, commitMaxMs: 0, flushes: 0, flushMaxMs: 0, checkpoints: 0, busyRetries: 0 };
@@ -50,14 +87,21 @@ export class SqliteDocumentStorage implements DocumentStorage {
   private flushing: Promise<void> | undefined;
   private logFd: number | undefined;
   private closed = false;
+  /** Durability "process" only. */
+  private readonly journal: UpdateJournal | undefined;
+  /** What the start folded from the journal (durability "process" only). */
+  readonly recovered: JournalRecovery | undefined;
+  private nextId = 0;
+  private foldTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: DB,
     private readonly sqlite: SQLite.Database,
-    private readonly opts: StorageOptions & { file: string },
+    private readonly opts: SqliteStorageOptions,
   ) {
     this.backoff = new Backoff(FIRST_RETRY_MS, MAX_RETRY_MS, opts.busyTimeoutMs);
     const insert = sqlite.prepare<[string, Buffer]>("INSERT INTO doc_updates (doc_id, data) VALUES (?, ?)");
+    const insertWithId = sqlite.prepare<[number, string, Buffer]>("INSERT INTO doc_updates (id, doc_id, data) VALUES (?, ?, ?)");
     const touch = sqlite.prepare<[string, string]>("UPDATE documents SET updated_at = ? WHERE id = ?");
     const exists = sqlite.prepare<[string]>("SELECT 1 FROM documents WHERE id = ?").pluck();
     // Replaces the snapshot only with one that folds further: a stale compaction changes nothing.
@@ -83,6 +127,11 @@ export class SqliteDocumentStorage implements DocumentStorage {
             let alive = live.get(job.docId);
             if (alive === undefined) live.set(job.docId, (alive = touch.run(ts, job.docId).changes > 0));
             if (!alive) return 0;
+            const first = job.firstId;
+            if (first !== undefined) {
+              job.updates.forEach((u, i) => insertWithId.run(first + i, job.docId, toBuffer(u)));
+              return first + job.updates.length - 1;
+            }
             let lastId = 0;
             for (const u of job.updates) lastId = Number(insert.run(job.docId, toBuffer(u)).lastInsertRowid);
             return lastId;
@@ -111,18 +160,31 @@ export class SqliteDocumentStorage implements DocumentStorage {
       if (freed) vacuum.run();
       return results;
     });
+    if (opts.durability === "process" && opts.journal !== false) {
+      const { journal, recovered } = openJournal(sqlite, `${opts.file}-edits`);
+      this.journal = journal;
+      this.recovered = recovered;
+      this.nextId = sqlite.prepare(NEXT_ID_SQL).pluck().get() as number;
+    }
     this.keeper = new WalKeeper(opts.file, JOURNAL_SIZE_LIMIT);
     this.timer = setInterval(() => this.checkpointIfDue(), IDLE_CHECKPOINT_MS);
     this.timer.unref();
   }
 
   async load(docId: string): Promise<StoredState> {
+    // Journaled appends not folded yet, taken before the read: one folded meanwhile is read twice, harmlessly (by id).
+    const unfolded = this.unfolded(docId);
     // One read transaction: the snapshot and the log as of one moment, never a snapshot from before a
     // compaction with the log from after it (the entries between would be missing).
     const { snap, rows } = await this.db.transaction().execute(async (trx) => ({
       snap: await trx.selectFrom("doc_snapshots").select("data").where("doc_id", "=", docId).executeTakeFirst(),
       rows: await trx.selectFrom("doc_updates").select(["id", "data"]).where("doc_id", "=", docId).orderBy("id").execute(),
     }));
+    if (unfolded.length) {
+      const read = new Set(rows.map((r) => r.id));
+      for (const u of unfolded) if (!read.has(u.id)) rows.push(u);
+      rows.sort((a, b) => a.id - b.id);
+    }
     return {
       snapshot: snap ? snap.data : null,
       updates: rows.map((r) => r.data),
@@ -130,12 +192,47 @@ export class SqliteDocumentStorage implements DocumentStorage {
     };
   }
 
+  /** The journaled appends of `docId` waiting to be folded, with their log ids. */
+  private unfolded(docId: string): { id: number; data: Uint8Array }[] {
+    if (!this.journal) return [];
+    const out: { id: number; data: Uint8Array }[] = [];
+    for (const j of this.pending) {
+      if (j.kind === "append" && j.journaled && j.docId === docId) j.updates.forEach((data, i) => out.push({ id: j.firstId! + i, data }));
+    }
+    return out;
+  }
+
   /**
    * Appends updates and marks the document as edited; resolves with the last log id once stored
    * (0 when the document no longer exists: nothing is written for it).
    */
   append(docId: string, updates: Uint8Array[]): Promise<number> {
-    return this.enqueue({ kind: "append", docId, updates });
+    if (!this.journal) return this.enqueue({ kind: "append", docId, updates });
+    // Ids are handed out here, for journaled and waiting appends alike, so they never collide.
+    const firstId = this.nextId;
+    this.nextId += updates.length;
+    if (this.closed || !updates.length || this.journal.bytes >= (this.opts.journalMaxBytes ?? JOURNAL_MAX_BYTES)) {
+      return this.enqueue({ kind: "append", docId, updates, firstId });
+    }
+    try {
+      this.journal.write({ docId, firstId, updates });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.pending.push({ kind: "append", docId, updates, firstId, journaled: true, resolve: noop, reject: noop });
+    this.scheduleFold();
+    return Promise.resolve(firstId + updates.length - 1);
+  }
+
+  /** Folds the journal soon: after FOLD_AFTER_MS, or at the next turn once it holds FOLD_BYTES. */
+  private scheduleFold(): void {
+    if (this.scheduled || this.retryTimer || this.heldForRewind) return;
+    if (this.journal!.bytes >= FOLD_BYTES) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    } else {
+      this.foldTimer ??= setTimeout(() => this.flush(), FOLD_AFTER_MS);
+    }
   }
 
   /**
@@ -172,6 +269,8 @@ export class SqliteDocumentStorage implements DocumentStorage {
     while (this.flushing) await this.flushing;
     await this.keeper.close();
     if (this.logFd !== undefined) fs.closeSync(this.logFd);
+    // What could not be folded stays in the journal for the next start.
+    this.journal?.close();
   }
 
   private enqueue(job: JobSpec): Promise<number> {
@@ -186,6 +285,8 @@ export class SqliteDocumentStorage implements DocumentStorage {
 
   private flush(): void {
     this.scheduled = false;
+    clearTimeout(this.foldTimer);
+    this.foldTimer = undefined;
     if (this.retryTimer || this.heldForRewind || !this.pending.length) return;
     if (this.keeper.rewinding && !this.closed) {
       this.heldForRewind = true;
@@ -215,7 +316,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     } catch (err) {
       if (isBusyError(err)) return this.retryLater(jobs);
       this.backoff.reset();
-      for (const j of jobs) j.reject(err);
+      this.failJobs(jobs, err);
       return;
     }
     const ms = performance.now() - started;
@@ -223,6 +324,8 @@ export class SqliteDocumentStorage implements DocumentStorage {
     this.backoff.reset();
     this.commitsSinceCheckpoint++;
     this.lastCommitAt = performance.now();
+    // Everything journaled is committed now (a flush takes all that is pending).
+    if (this.journal && !this.pending.some((j) => j.journaled)) this.journal.clear();
     if (this.opts.durability === "disk") this.flushLog(jobs, results);
     else jobs.forEach((j, i) => j.resolve(results[i]!));
     if (this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS) this.checkpoint();
@@ -238,13 +341,28 @@ export class SqliteDocumentStorage implements DocumentStorage {
       const failed = this.pending;
       this.pending = [];
       const err = Object.assign(new Error(`another program held the database's write lock for ${waited} ms`), { code: "SQLITE_BUSY" });
-      for (const j of failed) j.reject(err);
+      this.failJobs(failed, err);
       return;
     }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.flush();
     }, next.waitMs);
+  }
+
+  /**
+   * Fails the jobs that wait for their commit. Journaled appends were acknowledged already: they stay
+   * in the journal and the fold is tried again (not once the storage is closing: the next start folds them).
+   */
+  private failJobs(jobs: Job[], err: unknown): void {
+    const kept = jobs.filter((j) => j.journaled);
+    for (const j of jobs) if (!j.journaled) j.reject(err);
+    if (!kept.length || this.closed) return;
+    this.pending = kept.concat(this.pending);
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush();
+    }, MAX_RETRY_MS);
   }
 
   /** Durability "disk": acknowledges committed jobs once the log is flushed, one fdatasync at a time on the thread pool. */
@@ -292,6 +410,23 @@ export class SqliteDocumentStorage implements DocumentStorage {
 }
 
 const toBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+const noop = () => undefined;
+
+/** Opens the edit journal and folds what a crash left in it into the database, then empties it. */
+function openJournal(sqlite: SQLite.Database, file: string): { journal: UpdateJournal; recovered: JournalRecovery } {
+  const { journal, left, tornBytes } = UpdateJournal.open(file);
+  let updates = 0;
+  if (left.length) {
+    const replay = sqlite.prepare<{ id: number; doc: string; data: Buffer }>(REPLAY_SQL);
+    sqlite
+      .transaction((records: JournalRecord[]) => {
+        for (const r of records) r.updates.forEach((u, i) => (updates += replay.run({ id: r.firstId + i, doc: r.docId, data: toBuffer(u) }).changes));
+      })
+      .immediate(left);
+  }
+  journal.clear();
+  return { journal, recovered: { records: left.length, updates, tornBytes } };
+}
 
 function assertNever(x: never): never {
   throw new Error(`unknown storage job ${JSON.stringify(x)}`);

@@ -2,11 +2,16 @@ import type { CommitInfo, StorageStats } from "./DocumentStorage.ts";
 
 /** A write to make, in the order requested. */
 export type JobSpec =
-  | { kind: "append"; docId: string; updates: Uint8Array[] }
+  | { kind: "append"; docId: string; updates: Uint8Array[]; /** Log id of the first update, when the storage handed the ids out itself (SQLite's journal). */ firstId?: number }
   | { kind: "compact"; docId: string; snapshot: Uint8Array; upToId: number }
   | { kind: "delete"; docId: string };
 /** Resolves with the last log id (append) or 1 when it applied, 0 when not (compaction). */
-export type Job = JobSpec & { resolve(result: number): void; reject(err: unknown): void };
+export type Job = JobSpec & {
+  resolve(result: number): void;
+  reject(err: unknown): void;
+  /** Already written to SQLite's edit journal and acknowledged: it is never failed, only retried. */
+  journaled?: boolean;
+};
 
 /** Counts one group commit in the storage's stats and tells `onCommit` (metrics). */
 export function countCommit(stats: StorageStats, onCommit: ((commit: CommitInfo) => void) | undefined, ms: number, jobs: Job[]): void {
