@@ -44,7 +44,9 @@ export interface CommitInfo {
  * opaque bytes. Every write is group-committed (whatever was requested in one turn of the event
  * loop goes into one transaction) and resolves only once committed; while the database cannot take
  * writes they wait, unacknowledged, up to `busyTimeoutMs`, then fail with an error `isBusyError`
- * recognises. Two engines: `SqliteDocumentStorage` (the default) and `PgDocumentStorage`.
+ * recognises. Two engines: `SqliteDocumentStorage` (the default) and `PgDocumentStorage`. The one
+ * exception: SQLite with durability "process" resolves an append once it is in its edit journal
+ * (as durable as that commit would be) and commits it shortly after.
  */
 export interface DocumentStorage {
   readonly stats: StorageStats;
