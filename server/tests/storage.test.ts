@@ -112,11 +112,13 @@ describe.skipIf(onPostgres)("the write-ahead log", () => {
     const { storage } = server.services;
     const wal = path.join(server.dataDir, "confer.sqlite-wal");
     const checkpoints = storage.stats.checkpoints;
-    // 2,500 commits of one 2 kB update each: about 50 MB of log frames if it were never rewound.
-    for (let i = 0; i < 2500; i++) {
+    // 25,000 appends of one 2 kB update each, the event loop turning every 100 of them (a steady
+    // stream of commits: one per MiB of edit journal): over 50 MB of log frames if it were never rewound.
+    for (let i = 0; i < 25_000; i++) {
       const source = new Y.Doc();
       source.getText("t").insert(0, String(i % 10).repeat(2000));
       await storage.append(docId, [Y.encodeStateAsUpdate(source)]);
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
     }
     await waitFor(() => storage.stats.checkpoints >= checkpoints + 2, "checkpoint cycles");
     expect(fs.statSync(wal).size).toBeLessThan(30 * 1024 * 1024);

@@ -11,8 +11,9 @@ import { UpdateJournal, type JournalRecord } from "./UpdateJournal.ts";
 /** First and longest pause between attempts while another connection holds the write lock. */
 const FIRST_RETRY_MS = 2;
 const MAX_RETRY_MS = 100;
-/** A checkpoint cycle runs after this many commits, or once writing pauses for IDLE_CHECKPOINT_MS. */
+/** A checkpoint cycle runs after this many commits or appended bytes, or once writing pauses for IDLE_CHECKPOINT_MS. */
 const CHECKPOINT_AFTER_COMMITS = 1000;
+const CHECKPOINT_AFTER_BYTES = 4 << 20;
 const IDLE_CHECKPOINT_MS = 1000;
 /** Catches writes made outside the update log (REST), which are not counted. */
 const MAX_CHECKPOINT_INTERVAL_MS = 60_000;
@@ -81,6 +82,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
   private readonly keeper: WalKeeper;
   private readonly timer: NodeJS.Timeout;
   private commitsSinceCheckpoint = 0;
+  private bytesSinceCheckpoint = 0;
   private lastCommitAt = 0;
   private lastCheckpointAt = performance.now();
   private toFlush: { jobs: Job[]; results: number[] }[] = [];
@@ -93,6 +95,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
   readonly recovered: JournalRecovery | undefined;
   private nextId = 0;
   private foldTimer: NodeJS.Timeout | undefined;
+  private readonly exists: (docId: string) => boolean;
 
   constructor(
     private readonly db: DB,
@@ -104,6 +107,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     const insertWithId = sqlite.prepare<[number, string, Buffer]>("INSERT INTO doc_updates (id, doc_id, data) VALUES (?, ?, ?)");
     const touch = sqlite.prepare<[string, string]>("UPDATE documents SET updated_at = ? WHERE id = ?");
     const exists = sqlite.prepare<[string]>("SELECT 1 FROM documents WHERE id = ?").pluck();
+    this.exists = (docId) => exists.get(docId) !== undefined;
     // Replaces the snapshot only with one that folds further: a stale compaction changes nothing.
     const putSnapshot = sqlite.prepare<[string, Buffer, string, number]>(
       "INSERT INTO doc_snapshots (doc_id, data, updated_at, upto_id) VALUES (?, ?, ?, ?) ON CONFLICT (doc_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, upto_id = excluded.upto_id WHERE doc_snapshots.upto_id < excluded.upto_id",
@@ -214,6 +218,8 @@ export class SqliteDocumentStorage implements DocumentStorage {
     if (this.closed || !updates.length || this.journal.bytes >= (this.opts.journalMaxBytes ?? JOURNAL_MAX_BYTES)) {
       return this.enqueue({ kind: "append", docId, updates, firstId });
     }
+    // A deleted document takes no writes (its deletion racing with the fold is checked there again).
+    if (!this.exists(docId)) return Promise.resolve(0);
     try {
       this.journal.write({ docId, firstId, updates });
     } catch (err) {
@@ -323,12 +329,13 @@ export class SqliteDocumentStorage implements DocumentStorage {
     countCommit(this.stats, this.onCommit, ms, jobs);
     this.backoff.reset();
     this.commitsSinceCheckpoint++;
+    for (const j of jobs) if (j.kind === "append") for (const u of j.updates) this.bytesSinceCheckpoint += u.byteLength;
     this.lastCommitAt = performance.now();
     // Everything journaled is committed now (a flush takes all that is pending).
     if (this.journal && !this.pending.some((j) => j.journaled)) this.journal.clear();
     if (this.opts.durability === "disk") this.flushLog(jobs, results);
     else jobs.forEach((j, i) => j.resolve(results[i]!));
-    if (this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS) this.checkpoint();
+    if (this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS || this.bytesSinceCheckpoint >= CHECKPOINT_AFTER_BYTES) this.checkpoint();
   }
 
   /** Another connection holds the write lock: keep the jobs (unacknowledged) and try again later, up to the bound. */
@@ -401,6 +408,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     if (this.keeper.busy || this.closed) return;
     const commits = this.commitsSinceCheckpoint;
     this.commitsSinceCheckpoint = 0;
+    this.bytesSinceCheckpoint = 0;
     this.lastCheckpointAt = performance.now();
     void this.keeper.checkpoint().then((r) => {
       this.stats.checkpoints++;
