@@ -30,7 +30,7 @@ class Gate {
  * whether appends fail (as a locked or full disk would make them), and sees every compaction.
  */
 export function controlStorage(storage: DocumentStorage) {
-  const real = { load: storage.load.bind(storage), append: storage.append.bind(storage), compact: storage.compact.bind(storage) };
+  const real = { load: storage.load.bind(storage), append: storage.append.bind(storage), compact: storage.compact.bind(storage), appendNow: storage.appendNow };
   const control = {
     loads: new Gate(),
     appends: new Gate(),
@@ -42,6 +42,8 @@ export function controlStorage(storage: DocumentStorage) {
       Object.assign(storage, real);
     },
   };
+  // Every write goes through the gated `append`, none straight into the journal.
+  storage.appendNow = undefined;
   storage.load = async (docId) => {
     await control.loads.pass();
     return real.load(docId);

@@ -1,7 +1,7 @@
 import type { DocumentStorage, StoredState } from "../store/DocumentStorage.ts";
 
 /** What a room needs of the document storage. `append` may take seconds or reject. */
-export type RoomStorage = Pick<DocumentStorage, "load" | "append" | "compact">;
+export type RoomStorage = Pick<DocumentStorage, "load" | "append" | "compact" | "appendNow">;
 
 /** An update applied to the document and waiting to be stored. */
 export interface LoggedUpdate {
@@ -51,6 +51,9 @@ export class RoomLog {
   private lastId = 0;
   private queue: LoggedUpdate[] = [];
   private chain: Promise<void> = Promise.resolve();
+  /** Storage calls queued or running on `chain`; while there are any, updates wait their turn in it. */
+  private tasks = 0;
+  private compactQueued = false;
   private flushScheduled = false;
   private stopped = false;
   private waiters: { version: number; resolve: () => void }[] = [];
@@ -68,10 +71,25 @@ export class RoomLog {
     this.lastId = stored.lastId;
   }
 
-  /** Queues an applied update for storage. */
+  /**
+   * Stores an applied update: at once when the storage can (`appendNow`) and nothing is waiting
+   * before it, else queued for the next batch.
+   */
   record(update: Uint8Array, origin: unknown): void {
     if (this.stopped) return;
-    this.queue.push({ update, origin, version: ++this.appliedVersion });
+    const entry = { update, origin, version: ++this.appliedVersion };
+    if (this.tasks === 0 && this.storage.appendNow && this.hooks.mayWrite()) {
+      let lastId: number | undefined;
+      try {
+        lastId = this.storage.appendNow(this.docId, [update]);
+      } catch (err) {
+        this.stopped = true;
+        this.hooks.failed(err);
+        return;
+      }
+      if (lastId !== undefined) return this.stored([entry], lastId);
+    }
+    this.queue.push(entry);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.enqueue(() => this.flush());
@@ -105,12 +123,14 @@ export class RoomLog {
   }
 
   private enqueue(task: () => Promise<void>): void {
+    this.tasks++;
     this.chain = this.chain
       .then(() => (this.stopped || !this.hooks.mayWrite() ? undefined : task()))
       .catch((err: unknown) => {
         this.stopped = true;
         this.hooks.failed(err);
-      });
+      })
+      .finally(() => this.tasks--);
   }
 
   /** Writes queued updates in one call, then hands them on for broadcast. */
@@ -125,18 +145,29 @@ export class RoomLog {
     );
     // Deleted or failed while the write was in flight: announce nothing.
     if (this.stopped || !this.hooks.mayWrite()) return;
+    this.stored(batch, lastId);
+  }
+
+  /** `batch` is stored up to log id `lastId`: counts it, wakes who waits for it, hands it on for broadcast. */
+  private stored(batch: LoggedUpdate[], lastId: number): void {
     this.lastId = Math.max(this.lastId, lastId);
     this.length += batch.length;
     this.storedVersion = batch[batch.length - 1]!.version;
-    const ready = this.waiters.filter((w) => w.version <= this.storedVersion);
-    this.waiters = this.waiters.filter((w) => w.version > this.storedVersion);
-    for (const w of ready) w.resolve();
+    if (this.waiters.length) {
+      const ready = this.waiters.filter((w) => w.version <= this.storedVersion);
+      this.waiters = this.waiters.filter((w) => w.version > this.storedVersion);
+      for (const w of ready) w.resolve();
+    }
     this.hooks.stored(batch);
-    if (this.length >= this.compactAfter) await this.compact();
+    if (this.length >= this.compactAfter && !this.compactQueued) {
+      this.compactQueued = true;
+      this.enqueue(() => this.compact());
+    }
   }
 
   /** Folds the log entries this room knows (ids up to `lastId`) into one snapshot. */
   private async compact(): Promise<void> {
+    this.compactQueued = false;
     if (this.length === 0 || this.stopped || !this.hooks.mayWrite()) return;
     if (!this.hooks.exclusive || !this.hooks.catchUp) {
       await this.storage.compact(this.docId, this.hooks.snapshot(), this.lastId);

@@ -60,6 +60,12 @@ export interface DocumentStorage {
    */
   append(docId: string, updates: Uint8Array[]): Promise<number>;
   /**
+   * Stores updates at once when the storage can (SQLite's edit journal), returning the last log id
+   * (0 when the document no longer exists); undefined when they must go through `append` instead.
+   * Throws when storing failed. Absent on storages that always commit first.
+   */
+  appendNow?(docId: string, updates: Uint8Array[]): number | undefined;
+  /**
    * Replaces the snapshot with `snapshot` and drops the log entries it covers: ids <= upToId only,
    * so entries appended after the caller read `upToId` are kept. The stored snapshot remembers the
    * `upToId` it was made up to; a compaction whose `upToId` is not above it is stale (made from an

@@ -24,6 +24,8 @@ const FOLD_AFTER_MS = 50;
 const FOLD_BYTES = 1 << 20;
 /** Journal bytes not yet folded (the database refusing writes) past which appends wait for their commit again. */
 const JOURNAL_MAX_BYTES = 64 << 20;
+/** Documents remembered as existing, at most (the set starts again past it). */
+const KNOWN_LIVE_MAX = 10_000;
 /** The next free log id: above every id stored, handed out, or folded into a snapshot. */
 const NEXT_ID_SQL = `SELECT max(
   coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'doc_updates'), 0),
@@ -96,6 +98,8 @@ export class SqliteDocumentStorage implements DocumentStorage {
   private nextId = 0;
   private foldTimer: NodeJS.Timeout | undefined;
   private readonly exists: (docId: string) => boolean;
+  /** Documents seen to exist, so that an append does not look each up again (forgotten on deleteDocument). */
+  private readonly knownLive = new Set<string>();
 
   constructor(
     private readonly db: DB,
@@ -211,23 +215,44 @@ export class SqliteDocumentStorage implements DocumentStorage {
    * (0 when the document no longer exists: nothing is written for it).
    */
   append(docId: string, updates: Uint8Array[]): Promise<number> {
+    let lastId: number | undefined;
+    try {
+      lastId = this.journalAppend(docId, updates);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (lastId !== undefined) return Promise.resolve(lastId);
     if (!this.journal) return this.enqueue({ kind: "append", docId, updates });
     // Ids are handed out here, for journaled and waiting appends alike, so they never collide.
     const firstId = this.nextId;
     this.nextId += updates.length;
-    if (this.closed || !updates.length || this.journal.bytes >= (this.opts.journalMaxBytes ?? JOURNAL_MAX_BYTES)) {
-      return this.enqueue({ kind: "append", docId, updates, firstId });
+    return this.enqueue({ kind: "append", docId, updates, firstId });
+  }
+
+  /**
+   * Durability "process": writes the updates to the edit journal and returns their last log id, or
+   * undefined when they must wait for a commit instead (no journal, closing, the journal past its
+   * bound while the database refuses writes). Throws when the journal could not be written.
+   */
+  appendNow(docId: string, updates: Uint8Array[]): number | undefined {
+    return this.journalAppend(docId, updates);
+  }
+
+  /** appendNow's work; `append` calls it directly, so a test that takes `appendNow` away still sees every write. */
+  private journalAppend(docId: string, updates: Uint8Array[]): number | undefined {
+    if (!this.journal || this.closed || !updates.length || this.journal.bytes >= (this.opts.journalMaxBytes ?? JOURNAL_MAX_BYTES)) return undefined;
+    // A deleted document takes no writes (a deletion racing with the fold is checked there again).
+    if (!this.knownLive.has(docId)) {
+      if (!this.exists(docId)) return 0;
+      if (this.knownLive.size >= KNOWN_LIVE_MAX) this.knownLive.clear();
+      this.knownLive.add(docId);
     }
-    // A deleted document takes no writes (its deletion racing with the fold is checked there again).
-    if (!this.exists(docId)) return Promise.resolve(0);
-    try {
-      this.journal.write({ docId, firstId, updates });
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const firstId = this.nextId;
+    this.journal.write({ docId, firstId, updates });
+    this.nextId += updates.length;
     this.pending.push({ kind: "append", docId, updates, firstId, journaled: true, resolve: noop, reject: noop });
     this.scheduleFold();
-    return Promise.resolve(firstId + updates.length - 1);
+    return firstId + updates.length - 1;
   }
 
   /** Folds the journal soon: after FOLD_AFTER_MS, or at the next turn once it holds FOLD_BYTES. */
@@ -252,6 +277,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
 
   /** Deletes all Yjs data of a document (log and snapshot), after every write queued before it. */
   async deleteDocument(docId: string): Promise<void> {
+    this.knownLive.delete(docId);
     await this.enqueue({ kind: "delete", docId });
   }
 
