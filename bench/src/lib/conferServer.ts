@@ -23,6 +23,8 @@ export interface RunningConfer {
     storage: {
       load(docId: string): Promise<{ snapshot: Uint8Array | null; updates: Uint8Array[]; lastId: number }>;
       append(docId: string, updates: Uint8Array[]): Promise<number>;
+      /** Stores at once when the storage can (SQLite's edit journal); absent on older servers. */
+      appendNow?(docId: string, updates: Uint8Array[]): number | undefined;
       compact(docId: string, snapshot: Uint8Array, upToId: number): Promise<void>;
       /** Cumulative counters of the storage (the bench zeroes the maxima per window); absent on older servers. */
       readonly stats?: {
