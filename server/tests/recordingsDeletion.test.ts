@@ -47,10 +47,10 @@ describe("deleting a document with recorded meetings (RECORDINGS_DIR)", () => {
     const kept = await recordedMeeting(world, olga, ed, tone, "Kept");
     expect((await call("POST", `/api/meetings/${kept.meetingId}/end`, olga)).status).toBe(200);
     kept.leave();
-    const keptView = await waitFor(async () => {
+    const keptView = (await waitFor(async () => {
       const v = (await call("GET", `/api/meetings/${kept.meetingId}/minutes`, olga)).json as MinutesView;
       return v.state === "done" ? v : undefined;
-    }, "the kept meeting's minutes", 60_000);
+    }, "the kept meeting's minutes", 60_000))!;
     const keptFiles = filesUnder(recordingsDir);
     expect(keptFiles.length).toBeGreaterThanOrEqual(2);
     expect(keptFiles.every((f) => f.startsWith(`${kept.meetingId}${path.sep}`))).toBe(true);

@@ -70,10 +70,10 @@ describe("deleting a document with meetings recorded into a bucket", () => {
     const kept = await recordedMeeting(world, olga, ed, tone, "Kept");
     expect((await call("POST", `/api/meetings/${kept.meetingId}/end`, olga)).status).toBe(200);
     kept.leave();
-    const keptView = await waitFor(async () => {
+    const keptView = (await waitFor(async () => {
       const v = (await call("GET", `/api/meetings/${kept.meetingId}/minutes`, olga)).json as MinutesView;
       return v.state === "done" ? v : undefined;
-    }, "the kept meeting's minutes", 60_000);
+    }, "the kept meeting's minutes", 60_000))!;
     const keptObjects = await objectsOf(kept.meetingId);
     expect(keptObjects.length).toBeGreaterThanOrEqual(2);
 
