@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import S3rver from "s3rver";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import type { MinutesView } from "@confer/shared";
@@ -132,5 +132,28 @@ describe("deleting a document with meetings recorded into a bucket", () => {
     }
     expect(await objectsOf(live.meetingId)).toEqual([]);
     live.leave();
+  }, 60_000);
+
+  it("with the bucket unreachable, the document is deleted all the same and each object left is logged, without credentials", async () => {
+    const doc = await recordedMeeting(world, olga, ed, tone, "Deleted while the bucket is down");
+    expect((await call("POST", `/api/meetings/${doc.meetingId}/end`, olga)).status).toBe(200);
+    doc.leave();
+    const store = world.server.services.minutes.recordings;
+    await waitFor(async () => (await store.forMeeting(doc.meetingId)).every((r) => r.state !== "active"), "every recording uploaded", 30_000);
+    const left = await objectsOf(doc.meetingId);
+    expect(left.length).toBeGreaterThanOrEqual(2);
+    await s3server.close();
+    const warn = vi.spyOn(world.server.services.minutes.log, "warn");
+    try {
+      const res = await call("DELETE", `/api/docs/${doc.docId}`, olga);
+      expect([res.status, res.json]).toEqual([200, { ok: true }]);
+      expect((await call("GET", `/api/docs/${doc.docId}`, olga)).status).toBe(404);
+      expect(await store.forMeeting(doc.meetingId)).toEqual([]);
+      const logged = warn.mock.calls.filter((c) => c[1] === "could not remove the recording of a deleted document");
+      expect(logged.map((c) => (c[0] as { file: string }).file).sort()).toEqual(left.map((k) => path.posix.basename(k)).sort());
+      expect(JSON.stringify(warn.mock.calls)).not.toContain(KEY);
+    } finally {
+      warn.mockRestore();
+    }
   }, 60_000);
 });
