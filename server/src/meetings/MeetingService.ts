@@ -33,6 +33,11 @@ export interface RecordingHooks {
   onWebhook(event: WebhookEvent, meeting: MeetingRow): Promise<void>;
   /** A meeting ended, for whatever reason. */
   onEnded(meetingId: string): Promise<void>;
+  /**
+   * A verified recording event about the room of a meeting that no longer exists (its document was
+   * deleted): what the egress left behind must not outlive the document. Must be idempotent.
+   */
+  onMeetingGone(event: WebhookEvent, meetingId: string): Promise<void>;
 }
 
 /** The LiveKit connection when url, key and secret are set; otherwise the names of the missing settings. */

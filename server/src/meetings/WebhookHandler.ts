@@ -6,7 +6,7 @@ import type { AttendanceRow, MeetingRow } from "../store/meetings.ts";
 import { isExternal } from "../policies/index.ts";
 import type { MeetingService } from "./MeetingService.ts";
 import { REPLAY_WINDOW_MS } from "./Reconciler.ts";
-import { STANDARD_PARTICIPANT, type LiveKitConnection } from "./rooms.ts";
+import { ROOM_PREFIX, STANDARD_PARTICIPANT, type LiveKitConnection } from "./rooms.ts";
 
 /** Events about tracks and egresses: handed to the minutes side, which applies them idempotently. */
 const RECORDING_EVENTS = new Set(["track_published", "egress_started", "egress_updated", "egress_ended"]);
@@ -53,7 +53,11 @@ export class WebhookHandler {
     if (Date.now() - createdMs > REPLAY_WINDOW_MS) return "ignored";
     const roomName = event.room?.name || event.egressInfo?.roomName;
     const meeting = roomName ? await this.meetings.store.findByRoom(roomName) : undefined;
-    if (!meeting) return "ignored";
+    if (!meeting) {
+      // A room of ours whose meeting is gone (its document was deleted): an egress may still report a file.
+      if (roomName?.startsWith(ROOM_PREFIX) && RECORDING_EVENTS.has(event.event)) await this.meetings.recordingHooks?.onMeetingGone(event, roomName.slice(ROOM_PREFIX.length));
+      return "ignored";
+    }
     if (RECORDING_EVENTS.has(event.event)) {
       // Applied first (idempotently), remembered after: a failure leaves the event to be delivered again.
       await this.meetings.recordingHooks?.onWebhook(event, meeting);

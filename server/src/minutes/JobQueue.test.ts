@@ -48,6 +48,35 @@ describe("the job queue", () => {
     expect(ran).toEqual(["a"]);
   });
 
+  it("calling jobs off: a queued one never runs, a running one is aborted and done, without a failure; others run", async () => {
+    const q = queue(1, 3);
+    const ran: string[] = [];
+    const failures: string[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    q.register("k", {
+      run: async (j, signal) => {
+        ran.push(j.subject);
+        if (j.subject !== "gone") return;
+        started();
+        await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+      },
+      failed: async (j) => void failures.push(j.subject),
+    });
+    await q.start();
+    await q.enqueue("k", "k:running", "gone");
+    await running;
+    await q.enqueue("k", "k:queued", "gone-too");
+    await q.enqueue("k", "k:other", "other");
+    await q.cancel(["gone", "gone-too"]);
+    await until(async () => (await store.findByKey("k:other"))?.state === "done", "the other job done");
+    await q.idle();
+    expect(ran).toEqual(["gone", "other"]);
+    expect((await store.findByKey("k:running"))).toMatchObject({ state: "done", attempts: 1, error: null });
+    expect((await store.findByKey("k:queued"))).toMatchObject({ state: "done", attempts: 0 });
+    expect(failures).toEqual([]);
+  });
+
   it("retries a failed attempt with growing waits, then succeeds", async () => {
     const q = queue(1, 4);
     const at: number[] = [];

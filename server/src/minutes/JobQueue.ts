@@ -10,7 +10,10 @@ export class PermanentJobError extends Error {}
 
 /** What a kind of job does, and what happens when it fails for good. */
 export interface JobKind {
-  /** Does the job; `signal` aborts when the server shuts down (the job then runs again after the restart). */
+  /**
+   * Does the job; `signal` aborts when the server shuts down (the job then runs again after the
+   * restart) or when the job is called off (`JobQueue.cancel`: it is then done, never run again).
+   */
   run(job: JobRow, signal: AbortSignal): Promise<void>;
   /** Called once when the job has failed for good (out of attempts, or a permanent error). */
   failed(job: JobRow, error: string): Promise<void>;
@@ -40,6 +43,8 @@ export function backoffMs(attempts: number, opts: Pick<QueueOptions, "baseDelayM
 export class JobQueue {
   private readonly kinds = new Map<string, JobKind>();
   private readonly running = new Set<Promise<void>>();
+  /** The jobs running in this process: what each is about, and what calls it off. */
+  private readonly runningJobs = new Map<string, { subject: string; callOff: AbortController }>();
   private timer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
@@ -100,6 +105,24 @@ export class JobQueue {
     return job;
   }
 
+  /**
+   * Calls off the jobs about `subjects` (their meeting or recording is gone): queued ones are done
+   * without running, and those running in this process are aborted and set done. A job running in
+   * another process is not reached: the job itself must stop quietly when it finds its subject gone.
+   */
+  async cancel(subjects: string[]): Promise<void> {
+    if (subjects.length === 0) return;
+    const queued = await this.store.cancelQueuedFor(subjects);
+    const wanted = new Set(subjects);
+    let aborted = 0;
+    for (const job of this.runningJobs.values()) {
+      if (!wanted.has(job.subject) || job.callOff.signal.aborted) continue;
+      job.callOff.abort();
+      aborted++;
+    }
+    if (queued || aborted) this.log.info({ queued, aborted }, "jobs called off");
+  }
+
   /** Starts a failed job over; false unless it had failed. */
   async retry(key: string): Promise<boolean> {
     const ok = await this.store.retry(key);
@@ -157,14 +180,21 @@ export class JobQueue {
   private async run(job: JobRow): Promise<void> {
     const kind = this.kinds.get(job.kind)!;
     const log = this.log.child({ job: job.id, kind: job.kind, subject: job.subject, attempt: job.attempts });
-    const signal = this.shutdown.signal;
+    const shutdown = this.shutdown.signal;
+    const callOff = new AbortController();
+    this.runningJobs.set(job.id, { subject: job.subject, callOff });
     try {
-      await kind.run(job, signal);
+      await kind.run(job, AbortSignal.any([shutdown, callOff.signal]));
       await this.store.finish(job.id);
-      log.info("job done");
+      log.info(callOff.signal.aborted ? "job called off" : "job done");
     } catch (err) {
-      if (signal.aborted) {
+      if (shutdown.aborted) {
         log.info("job interrupted by shutdown; it runs again after the restart");
+        return;
+      }
+      if (callOff.signal.aborted) {
+        await this.store.finish(job.id).catch((e: unknown) => log.error({ err: e }, "could not store that a job was called off"));
+        log.info("job called off");
         return;
       }
       const message = (err as Error)?.message || String(err);
@@ -173,6 +203,8 @@ export class JobQueue {
       log.warn({ err: message, retryAt }, retryAt ? "job failed; will retry" : "job failed for good");
       await this.store.fail(job.id, message, retryAt).catch((e: unknown) => log.error({ err: e }, "could not store a job's failure"));
       if (!retryAt) await kind.failed(job, message).catch((e: unknown) => log.error({ err: e }, "job failure hook failed"));
+    } finally {
+      this.runningJobs.delete(job.id);
     }
   }
 }

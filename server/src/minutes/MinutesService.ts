@@ -1,8 +1,6 @@
 import type { Request, Response } from "express";
-import * as Y from "yjs";
 import type { WebhookEvent } from "livekit-server-sdk";
-import { BODY_FRAGMENT } from "@confer/shared/schema";
-import { minutesLabel, type MinutesNotice, type MinutesView } from "@confer/shared";
+import type { MinutesView } from "@confer/shared";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { DB } from "../store/db.ts";
@@ -13,8 +11,8 @@ import type { MeetingRow } from "../store/meetings.ts";
 import type { MeetingService, RecordingHooks } from "../meetings/MeetingService.ts";
 import { meetingEnded, meetingsNotConfigured } from "../meetings/errors.ts";
 import { JobStore, type JobRow } from "../store/jobs.ts";
-import { RecordingStore, type MinutesRow, type RecordingRow } from "../store/recordings.ts";
-import { JobQueue, PermanentJobError } from "./JobQueue.ts";
+import { RecordingStore, type RecordingRow } from "../store/recordings.ts";
+import { JobQueue } from "./JobQueue.ts";
 import type { Recorder } from "./Recorder.ts";
 import { chooseEngine, type EngineChoice } from "./engines/choose.ts";
 import { documentTerms } from "./engines/bias.ts";
@@ -24,9 +22,11 @@ import { nsToMs, type SpeakerTrack } from "./extract/transcript.ts";
 import { llmExtraction } from "./llm.ts";
 import { meetingHeading, minutesBlocks } from "./document/blocks.ts";
 import { writeMinutes } from "./document/writeMinutes.ts";
-import { byPerson, minutesView, recordingFile, secondsOf, speakersOf } from "./view.ts";
-import { minutesNotFailed } from "./errors.ts";
+import { bodyText } from "./document/bodyText.ts";
+import { byPerson, minutesNotice, minutesView, recordingFile, secondsOf, speakersOf } from "./view.ts";
+import { minutesNotFailed, recordingsUnreachable } from "./errors.ts";
 import { rotateParts } from "./rotation.ts";
+import { removeRecordings } from "./removeRecordings.ts";
 import type { RecordingStorage } from "./storage/RecordingStorage.ts";
 import { DirectoryStorage } from "./storage/DirectoryStorage.ts";
 
@@ -82,10 +82,15 @@ export class MinutesService implements RecordingHooks {
     const { workers, maxAttempts, retryMs } = deps.config.minutes;
     this.queue = new JobQueue(this.jobs, { workers, maxAttempts, baseDelayMs: retryMs }, this.log);
     const failed = (job: JobRow, error: string) => this.fail(job.subject, error);
-    this.queue.register(TRANSCRIBE, { run: (job, signal) => this.transcribe(job, signal), failed });
-    this.queue.register(WRITE, { run: (job) => this.write(job), failed });
+    this.queue.register(TRANSCRIBE, { run: (job, signal) => this.ofMeeting(job, (m) => this.transcribe(m, signal)), failed });
+    this.queue.register(WRITE, { run: (job) => this.ofMeeting(job, (m) => this.write(m)), failed });
     // An early transcription that fails is simply done again by the meeting's own job.
-    this.queue.register(TRANSCRIBE_EARLY, { run: (job, signal) => this.transcribeEarly(job, signal), failed: async () => undefined });
+    this.queue.register(TRANSCRIBE_EARLY, {
+      run: (job, signal) => this.transcribeEarly(job, signal).catch(async (err: unknown) => {
+        if (await this.recordings.find(job.subject)) throw err; // else its document was deleted meanwhile: nothing to do
+      }),
+      failed: async () => undefined,
+    });
     this.engine = chooseEngine(deps.config.minutes);
     this.storage = new DirectoryStorage(deps.config.minutes.recordingsDir);
   }
@@ -162,6 +167,8 @@ export class MinutesService implements RecordingHooks {
         return this.recorder?.onTrackPublished(meeting, event.participant, event.track);
       case "egress_ended": {
         const meetingId = await this.recorder?.onEgressEnded(event.egressInfo);
+        // The document was deleted while this event was applied: its rows went without this file.
+        if (!(await this.deps.meetings.store.find(meeting.id))) return this.onMeetingGone(event, meeting.id);
         if (!meetingId) return;
         if (meeting.state === "live" && this.engine.kind !== "none") {
           // Transcribed while the meeting goes on, so less is left to do when it ends.
@@ -173,6 +180,32 @@ export class MinutesService implements RecordingHooks {
       default:
         return;
     }
+  }
+
+  /**
+   * `egress_ended` of a meeting that no longer exists (its document was deleted while it recorded):
+   * the file the egress wrote after the deletion is removed, when it is one of ours and under that
+   * meeting. Throws when the storage cannot be reached, so that LiveKit delivers the event again.
+   */
+  async onMeetingGone(event: WebhookEvent, meetingId: string): Promise<void> {
+    if (event.event !== "egress_ended" || !this.recorder) return;
+    const location = this.recorder.reportedLocation(event.egressInfo);
+    if (!location?.includes(`/${meetingId}/`) || (await this.deps.meetings.store.find(meetingId))) return;
+    if (await removeRecordings(this.storage, [location], this.log)) throw recordingsUnreachable();
+  }
+
+  /**
+   * Deletes the minutes side of a document with it: the jobs of its meetings are called off,
+   * `deleteRows` deletes the rows (handing the document's deletion transaction to `takeRecordings`,
+   * which takes the recordings' rows and their locations), then every file of those recordings,
+   * parts included, is removed from RECORDINGS_DIR or the bucket. A file that cannot be removed is
+   * logged; the deletion stands.
+   */
+  async deleteDocument(docId: string, deleteRows: (takeRecordings: (trx: DB) => Promise<void>) => Promise<void>): Promise<void> {
+    await this.queue.cancel(await this.recordings.subjectsOfDocument(docId));
+    const locations: string[] = [];
+    await deleteRows(async (trx) => void locations.push(...(await RecordingStore.takeForDocument(trx, docId))));
+    await removeRecordings(this.storage, locations, this.log);
   }
 
   onEnded(meetingId: string): Promise<void> {
@@ -232,15 +265,22 @@ export class MinutesService implements RecordingHooks {
 
   // --- the jobs ---------------------------------------------------------------------------------
 
-  private async meetingOf(job: JobRow): Promise<MeetingRow> {
+  /**
+   * Runs a job of a meeting. When the meeting is gone (its document was deleted, before or while
+   * the job ran), the job stops quietly: nothing is written, nothing is retried.
+   */
+  private async ofMeeting(job: JobRow, work: (meeting: MeetingRow) => Promise<void>): Promise<void> {
     const meeting = await this.deps.meetings.store.find(job.subject);
-    if (!meeting) throw new PermanentJobError("The meeting no longer exists.");
-    return meeting;
+    try {
+      if (meeting) return await work(meeting);
+    } catch (err) {
+      if (await this.deps.meetings.store.find(job.subject)) throw err;
+    }
+    this.log.info({ meeting: job.subject, kind: job.kind }, "the meeting is gone; its job stops");
   }
 
   /** Transcribes every speaker's recordings (all their parts) not transcribed yet, then queues the writing. */
-  private async transcribe(job: JobRow, signal: AbortSignal): Promise<void> {
-    const meeting = await this.meetingOf(job);
+  private async transcribe(meeting: MeetingRow, signal: AbortSignal): Promise<void> {
     // Speaker by speaker, each one's parts in order: progress counts people, not files.
     const recs = byPerson((await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete"));
     const done = new Set((await this.recordings.transcripts(meeting.id)).keys());
@@ -307,8 +347,7 @@ export class MinutesService implements RecordingHooks {
   }
 
   /** Extracts the minutes and writes them into the document (exactly once: see writeMinutes). */
-  private async write(job: JobRow): Promise<void> {
-    const meeting = await this.meetingOf(job);
+  private async write(meeting: MeetingRow): Promise<void> {
     const total = speakersOf((await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete"));
     await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone: total, speakersTotal: total });
     await this.notify(meeting.id, true);
@@ -353,6 +392,7 @@ export class MinutesService implements RecordingHooks {
 
   /** A job failed for good: the minutes say why. */
   private async fail(meetingId: string, error: string): Promise<void> {
+    if (!(await this.deps.meetings.store.find(meetingId))) return; // its document was deleted
     const row = await this.recordings.minutes(meetingId);
     await this.recordings.setMinutes(meetingId, { state: "failed", error, speakersDone: row?.speakersDone ?? 0, speakersTotal: row?.speakersTotal ?? 0, progress: row?.progress ?? 0 });
     await this.notify(meetingId, true);
@@ -362,7 +402,7 @@ export class MinutesService implements RecordingHooks {
   private async hints(meeting: MeetingRow): Promise<Hints> {
     const stays = (await this.deps.meetings.store.attendance([meeting.id])).get(meeting.id) ?? [];
     const doc = await this.deps.documents.find(meeting.docId);
-    const text = await this.deps.collab.edit(meeting.docId, (d) => plainText(d.getXmlFragment(BODY_FRAGMENT))).catch(() => "");
+    const text = await this.deps.collab.edit(meeting.docId, (d) => bodyText(d)).catch(() => "");
     return {
       names: [...new Set(stays.map((s) => s.name))],
       companies: [...new Set(stays.map((s) => s.company).filter(Boolean))],
@@ -391,16 +431,3 @@ export class MinutesService implements RecordingHooks {
   }
 }
 
-/** The notice for a meeting's minutes. */
-export function minutesNotice(meetingId: string, row: MinutesRow): MinutesNotice {
-  const n = { state: row.state, progress: row.progress, speakersDone: row.speakersDone, speakersTotal: row.speakersTotal, error: row.error ?? undefined };
-  return { type: "minutes", meetingId, ...n, label: minutesLabel(n) };
-}
-
-/** The text of a document body, blocks separated by new lines. */
-function plainText(node: Y.XmlFragment | Y.XmlElement): string {
-  return node
-    .toArray()
-    .map((c) => (c instanceof Y.XmlText ? c.toDelta().map((d: { insert: unknown }) => (typeof d.insert === "string" ? d.insert : "")).join("") : c instanceof Y.XmlElement ? plainText(c) + "\n" : ""))
-    .join("");
-}

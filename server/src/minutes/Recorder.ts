@@ -168,6 +168,12 @@ export class Recorder {
     }
   }
 
+  /** Where an ended egress says it wrote its file, when that is one of ours (see RecordingStorage.reported). */
+  reportedLocation(info: EgressInfo | undefined): string | undefined {
+    const filename = info && fileOf(info)?.filename;
+    return filename ? this.deps.storage.reported(filename) : undefined;
+  }
+
   /**
    * `egress_ended`: stores the recording's location (file or object key) and start time (once; a replay changes nothing).
    * Returns the meeting id when this event ended one of our recordings.
@@ -176,11 +182,11 @@ export class Recorder {
     if (!info?.egressId) return undefined;
     const row = await this.deps.recordings.find(info.egressId);
     if (!row) return undefined;
-    const file = info.fileResults[0] ?? (info.result.case === "file" ? info.result.value : undefined);
+    const file = fileOf(info);
     const finished = (info.status === EgressStatus.EGRESS_COMPLETE || info.status === EgressStatus.EGRESS_LIMIT_REACHED) && !!file;
     // Where the egress says it wrote, when that is one of ours (it may add an extension); else where we asked.
     const ended = await this.deps.recordings.end(info.egressId, {
-      filepath: file?.filename ? this.deps.storage.reported(file.filename) : undefined,
+      filepath: this.reportedLocation(info),
       state: finished ? "complete" : "failed",
       startedAtNs: file?.startedAt ? String(file.startedAt) : info.startedAt ? String(info.startedAt) : null,
       endedAtNs: file?.endedAt ? String(file.endedAt) : info.endedAt ? String(info.endedAt) : null,
@@ -189,4 +195,9 @@ export class Recorder {
     if (ended) this.deps.log.info({ meeting: row.meetingId, egress: info.egressId, finished }, "recording ended");
     return row.meetingId;
   }
+}
+
+/** The file an egress wrote, as its end reports it. */
+function fileOf(info: EgressInfo) {
+  return info.fileResults[0] ?? (info.result.case === "file" ? info.result.value : undefined);
 }

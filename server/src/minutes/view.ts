@@ -1,5 +1,5 @@
 import path from "node:path";
-import { MinutesView, type MinutesState } from "@confer/shared";
+import { MinutesView, minutesLabel, type MinutesNotice, type MinutesState } from "@confer/shared";
 import type { MeetingRow } from "../store/meetings.ts";
 import type { MinutesRow, RecordingRow } from "../store/recordings.ts";
 import { nsToMs } from "./extract/transcript.ts";
@@ -44,4 +44,10 @@ export function secondsOf(r: RecordingRow): number | undefined {
   const a = nsToMs(r.startedAtNs);
   const b = nsToMs(r.endedAtNs);
   return a !== undefined && b !== undefined ? (b - a) / 1000 : undefined;
+}
+
+/** The notice for a meeting's minutes. */
+export function minutesNotice(meetingId: string, row: MinutesRow): MinutesNotice {
+  const n = { state: row.state, progress: row.progress, speakersDone: row.speakersDone, speakersTotal: row.speakersTotal, error: row.error ?? undefined };
+  return { type: "minutes", meetingId, ...n, label: minutesLabel(n) };
 }

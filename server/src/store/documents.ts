@@ -72,9 +72,13 @@ export class DocumentStore {
     await this.db.updateTable("documents").set({ title, updated_at: now() }).where("id", "=", id).execute();
   }
 
-  /** Deletes a document with its members, update log and snapshot. */
-  async delete(id: string): Promise<void> {
+  /**
+   * Deletes a document with its members, update log and snapshot (its meetings go by cascade).
+   * `within` runs first in the same transaction, for rows whose removal must return something.
+   */
+  async delete(id: string, within?: (trx: DB) => Promise<void>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await within?.(trx);
       await trx.deleteFrom("document_members").where("doc_id", "=", id).execute();
       await trx.deleteFrom("doc_updates").where("doc_id", "=", id).execute();
       await trx.deleteFrom("doc_snapshots").where("doc_id", "=", id).execute();

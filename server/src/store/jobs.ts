@@ -162,6 +162,18 @@ export class JobStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** Queued jobs about any of `subjects` are set done without running (their subject is gone); returns how many. */
+  async cancelQueuedFor(subjects: string[]): Promise<number> {
+    let n = 0;
+    // In slices: a document's meetings can have many recordings, and statements have a bound on parameters.
+    for (let i = 0; i < subjects.length; i += 500) {
+      const slice = subjects.slice(i, i + 500);
+      const r = await this.db.updateTable("jobs").set({ state: "done", updated_at: now() }).where("subject", "in", slice).where("state", "=", "queued").executeTakeFirst();
+      n += Number(r.numUpdatedRows);
+    }
+    return n;
+  }
+
   async finish(id: string): Promise<void> {
     await this.db.updateTable("jobs").set({ state: "done", error: null, updated_at: now() }).where("id", "=", id).where("state", "=", "running").execute();
   }

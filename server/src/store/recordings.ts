@@ -180,6 +180,33 @@ export class RecordingStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** The ids of a document's meetings and of their recordings: what its minutes jobs are about. */
+  async subjectsOfDocument(docId: string): Promise<string[]> {
+    const meetings = await this.db.selectFrom("meetings").select("id").where("doc_id", "=", docId).execute();
+    const recordings = await this.db
+      .selectFrom("meeting_recordings as r")
+      .innerJoin("meetings as m", "m.id", "r.meeting_id")
+      .select("r.egress_id")
+      .where("m.doc_id", "=", docId)
+      .execute();
+    return [...meetings.map((m) => m.id), ...recordings.map((r) => r.egress_id)];
+  }
+
+  /**
+   * Deletes the recordings of a document's meetings (their transcripts go with them) and returns
+   * where their files are, every part included. `db` is the document's deletion transaction: an
+   * `egress_ended` applied at the same time either is seen here (its file's location returned) or
+   * finds neither the recording nor its meeting afterwards.
+   */
+  static async takeForDocument(db: DB, docId: string): Promise<string[]> {
+    const rows = await db
+      .deleteFrom("meeting_recordings")
+      .where("meeting_id", "in", db.selectFrom("meetings").select("id").where("doc_id", "=", docId))
+      .returning("filepath")
+      .execute();
+    return rows.map((r) => r.filepath);
+  }
+
   /** Stores what a recording said (once; a second transcription of it is ignored). */
   async saveTranscript(egressId: string, meetingId: string, engine: string, segments: Segment[]): Promise<void> {
     await this.db

@@ -32,6 +32,14 @@ export class DirectoryStorage implements RecordingStorage {
     return use(location);
   }
 
+  /** Unlinks the file, and its meeting's folder once empty; only files of ours (in RECORDINGS_DIR, `.ogg`) are touched. */
+  async remove(location: string): Promise<void> {
+    if (this.reported(location) !== location) throw new Error(`${path.basename(location)} is not a recording in RECORDINGS_DIR; left in place.`);
+    await fs.promises.rm(location, { force: true });
+    const folder = path.dirname(location);
+    if (folder !== this.dir) await fs.promises.rmdir(folder).catch(() => undefined); // not empty yet, or gone already
+  }
+
   async serve(location: string, _req: Request, res: Response): Promise<boolean> {
     if (!fs.existsSync(location)) return false;
     // express's sendFile (the `send` module) answers Range requests: 206 with Content-Range, 416 outside the file.

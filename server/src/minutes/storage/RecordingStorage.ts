@@ -24,6 +24,11 @@ export interface RecordingStorage {
   withLocalFile<T>(location: string, signal: AbortSignal, use: (file: string) => Promise<T>): Promise<T>;
   /** Answers a request for the recording, range requests included (206, 416); false when it is not there. */
   serve(location: string, req: Request, res: Response): Promise<boolean>;
+  /**
+   * Deletes the recording (its document was deleted); one that is not there is fine. Throws when
+   * the storage cannot be reached. `location` comes from the database, never from a client.
+   */
+  remove(location: string): Promise<void>;
 }
 
 /** The largest recording downloaded from a bucket for transcription (about 9 hours of Opus at 64 kbit/s). */

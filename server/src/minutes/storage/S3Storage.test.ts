@@ -35,4 +35,8 @@ describe("S3Storage", () => {
     expect(await storage.exists("s3://another-bucket/confer/m123/TR_abc-2.ogg")).toBe(false);
     await expect(storage.withLocalFile("s3://another-bucket/confer/x.ogg", new AbortController().signal, async () => "read")).rejects.toThrow(/not in the bucket confer-recordings/);
   });
+
+  it("deletes nothing outside its bucket", async () => {
+    await expect(storage.remove("s3://another-bucket/confer/m123/TR_abc-2.ogg")).rejects.toThrow(/not in the bucket confer-recordings; left in place/);
+  });
 });

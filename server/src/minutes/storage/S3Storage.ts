@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Request, Response } from "express";
-import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { DirectFileOutput, S3Upload } from "livekit-server-sdk";
 import { parse as parseRange } from "range-parser";
 import type { Logger } from "../../logger.ts";
@@ -141,6 +141,14 @@ export class S3Storage implements RecordingStorage {
       if (!abort.signal.aborted) this.log.warn({ err: err.message, key }, "a recording stopped streaming from the bucket");
     });
     return true;
+  }
+
+  /** Deletes the object (DeleteObject; a key that is not there is fine); a recording from before the switch is unlinked from RECORDINGS_DIR. */
+  async remove(location: string): Promise<void> {
+    if (this.earlier && !location.startsWith(SCHEME)) return this.earlier.remove(location);
+    const key = this.keyOf(location);
+    if (!key) throw new Error(`The recording ${path.posix.basename(location)} is not in the bucket ${this.s3.bucket}; left in place.`);
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.s3.bucket, Key: key }));
   }
 
   private location(key: string): string {

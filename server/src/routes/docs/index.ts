@@ -18,7 +18,7 @@ const toSummary = (d: DocumentListing): DocSummary => ({
 });
 
 /** Documents: list, create, read, rename, delete. */
-export function docRoutes({ documents, collab, meetings }: Services): Router {
+export function docRoutes({ documents, collab, meetings, minutes }: Services): Router {
   const r = Router();
 
   const authorize = async (req: Request, action: DocumentAction): Promise<DocumentListing> => {
@@ -54,7 +54,8 @@ export function docRoutes({ documents, collab, meetings }: Services): Router {
   r.delete("/docs/:id", async (req, res) => {
     const doc = await authorize(req, "delete");
     await meetings.onDocumentDeleted(doc.id);
-    await collab.deleteDocument(doc.id, () => documents.delete(doc.id));
+    // Its meetings' minutes jobs are called off, and their recordings' files go with the rows.
+    await minutes.deleteDocument(doc.id, (takeRecordings) => collab.deleteDocument(doc.id, () => documents.delete(doc.id, takeRecordings)));
     res.json({ ok: true });
   });
   return r;

@@ -1,0 +1,88 @@
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { api, createDoc, waitFor, type TestUser } from "./helpers.ts";
+import { meetingToken } from "./meetingHelpers.ts";
+import { signalJoin } from "./meetingSignal.ts";
+import { writeWav } from "./speech.ts";
+import type { MinutesWorld } from "./minutesHelpers.ts";
+
+/**
+ * An OpenAI-compatible transcription service that answers at once, or, while `hold` is on, keeps
+ * every request waiting (a transcription under way) until the client gives up on it.
+ */
+export interface TranscriptionStub {
+  url: string;
+  hold: boolean;
+  /** Requests waiting now. */
+  readonly waiting: Set<http.ServerResponse>;
+  /** Requests whose client went away while they waited (a transcription called off). */
+  abandoned: number;
+  close(): Promise<void>;
+}
+
+export async function startTranscriptionStub(): Promise<TranscriptionStub> {
+  const waiting = new Set<http.ServerResponse>();
+  const stub: TranscriptionStub = {
+    url: "",
+    hold: false,
+    waiting,
+    abandoned: 0,
+    close: async () => {
+      for (const res of waiting) res.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      if (!stub.hold) {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ segments: [{ start: 0.2, end: 1.5, text: "We decided to ship it." }] }));
+        return;
+      }
+      waiting.add(res);
+      res.on("close", () => {
+        if (waiting.delete(res)) stub.abandoned++;
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return stub;
+}
+
+/** Every file under a directory (recursively), as paths relative to it. */
+export function filesUnder(dir: string, under = ""): string[] {
+  if (!fs.existsSync(path.join(dir, under))) return [];
+  return fs
+    .readdirSync(path.join(dir, under), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, path.join(under, e.name)) : e.isFile() ? [path.join(under, e.name)] : []))
+    .sort();
+}
+
+/** Two seconds of a tone, as a WAV file (the double's egress copies it as each recording). */
+export function toneFile(dir: string): string {
+  const file = path.join(dir, "tone.wav");
+  writeWav(file, 16000, Int16Array.from({ length: 32000 }, (_, i) => Math.round(6000 * Math.sin(i / 6))));
+  return file;
+}
+
+/**
+ * A new document of `host` with a live, recorded meeting, `host` and `guest` in it, each with a
+ * microphone carrying `tone`.
+ */
+export async function recordedMeeting(world: MinutesWorld, host: TestUser, guest: TestUser, tone: string, title: string) {
+  const url = world.server.url;
+  const docId = await createDoc(url, host, title);
+  await api(url, "POST", `/api/docs/${docId}/members`, { cookie: host.cookie, body: { email: guest.email, role: "editor" } });
+  const started = await api(url, "POST", `/api/docs/${docId}/meetings`, { cookie: host.cookie, body: { record: true } });
+  if (started.status !== 201) throw new Error(`meeting not started: ${started.status} ${started.text}`);
+  const meetingId: string = started.json.id;
+  const room = `confer-${meetingId}`;
+  const joins = await Promise.all([host, guest].map(async (who) => signalJoin(world.double, (await meetingToken(url, meetingId, who)).token)));
+  for (const who of [host, guest]) world.double.publishMicrophone(room, who.id, { file: tone });
+  await waitFor(() => world.double.egress.active.filter((e) => e.roomName === room).length === 2, "both microphones recorded");
+  return { docId, meetingId, room, leave: () => joins.forEach((j) => j.close()) };
+}
