@@ -86,3 +86,27 @@ export async function recordedMeeting(world: MinutesWorld, host: TestUser, guest
   await waitFor(() => world.double.egress.active.filter((e) => e.roomName === room).length === 2, "both microphones recorded");
   return { docId, meetingId, room, leave: () => joins.forEach((j) => j.close()) };
 }
+
+/**
+ * Deletes the document of a live recorded meeting while LiveKit keeps its room (DeleteRoom
+ * refused), so the egresses still record when the rows go; then closes the room and returns the
+ * `egress_ended` deliveries of those egresses, the files they report written after the deletion.
+ */
+export async function deleteWhileRecording(world: MinutesWorld, live: { docId: string; room: string }, owner: TestUser) {
+  world.double.roomService.beforeCall = (method) => {
+    if (method === "DeleteRoom") throw new Error("LiveKit is busy");
+  };
+  try {
+    const res = await api(world.server.url, "DELETE", `/api/docs/${live.docId}`, { cookie: owner.cookie });
+    if (res.status !== 200) throw new Error(`document not deleted: ${res.status} ${res.text}`);
+  } finally {
+    world.double.roomService.beforeCall = undefined;
+  }
+  const recording = world.double.egress.active.filter((e) => e.roomName === live.room).length;
+  const before = world.double.webhooks.deliveries.length;
+  world.double.rooms.delete(live.room);
+  const ended = () => world.double.webhooks.deliveries.slice(before).filter((d) => d.event.event === "egress_ended");
+  await waitFor(() => ended().length === recording, "the late files reported", 30_000);
+  await world.double.webhooks.idle();
+  return { recording, ended: ended() };
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MinutesView } from "@confer/shared";
 import { api, signup, tempDir, waitFor, type TestUser } from "./helpers.ts";
 import { startMinutesWorld, type MinutesWorld } from "./minutesHelpers.ts";
-import { filesUnder, recordedMeeting, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
+import { deleteWhileRecording, filesUnder, recordedMeeting, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
 
 /**
  * Deleting a document deletes what its meetings recorded: every file in RECORDINGS_DIR (each part of
@@ -100,25 +100,11 @@ describe("deleting a document with recorded meetings (RECORDINGS_DIR)", () => {
 
   it("a live meeting's egress that writes its file after the deletion leaves nothing behind", async () => {
     const live = await recordedMeeting(world, olga, ed, tone, "Deleted while recording");
-    // LiveKit does not close the room at once: its egresses are still recording when the rows go.
-    world.double.roomService.beforeCall = (method) => {
-      if (method === "DeleteRoom") throw new Error("LiveKit is busy");
-    };
-    try {
-      expect((await call("DELETE", `/api/docs/${live.docId}`, olga)).status).toBe(200);
-    } finally {
-      world.double.roomService.beforeCall = undefined;
-    }
+    // LiveKit does not close the room at once: its egresses are still recording when the rows go,
+    // then write their files and report them (egress_ended).
+    const { recording, ended } = await deleteWhileRecording(world, live, olga);
     expect(await count("meeting_recordings", live.meetingId)).toBe(0);
-    const recording = world.double.egress.active.filter((e) => e.roomName === live.room).length;
     expect(recording).toBeGreaterThanOrEqual(2);
-
-    // Now the room closes: the egresses write their files and report them (egress_ended).
-    const before = world.double.webhooks.deliveries.length;
-    world.double.rooms.delete(live.room);
-    await world.double.webhooks.idle();
-    const ended = world.double.webhooks.deliveries.slice(before).filter((d) => d.event.event === "egress_ended");
-    expect(ended).toHaveLength(recording);
     for (const d of ended) {
       expect(d.status).toBe(200);
       expect(d.event.egressInfo!.fileResults[0]!.filename.startsWith(path.join(recordingsDir, live.meetingId) + path.sep)).toBe(true);

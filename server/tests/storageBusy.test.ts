@@ -30,6 +30,20 @@ async function serverOn(env: Record<string, string>, dataDir: string = tempDir()
   return { ...server, dataDir };
 }
 
+/** A server, a document on it, and two of its owner's pages in sync that have exchanged a first edit ("a"). */
+async function twoEditors(env: Record<string, string>) {
+  const first = await serverOn(env);
+  const alice = await signup(first.url);
+  const docId = await createDoc(first.url, alice);
+  const writer = connect(first.url, docId, alice.cookie);
+  const watcher = connect(first.url, docId, alice.cookie);
+  clients.push(writer, watcher);
+  await Promise.all([synced(writer.provider), synced(watcher.provider)]);
+  writer.text.insert(0, "a");
+  await waitFor(() => watcher.text.toString() === "a", "first edit relayed");
+  return { first, alice, docId, writer, watcher };
+}
+
 /** Another program's connection to the server's database, holding its write lock until `release`. */
 function holdWriteLock(dataDir: string) {
   const other = new Database(path.join(dataDir, "confer.sqlite"));
@@ -81,15 +95,7 @@ async function killed(child: ChildProcess): Promise<void> {
 // (the database unreachable for a few seconds) is postgresOutage.test.ts.
 describe.skipIf(onPostgres)("another program holding the database's write lock", () => {
   it("blocks no document (DURABILITY=disk): /healthz answers, edits wait unacknowledged, REST writes get 503, and every edit is stored after", async () => {
-    const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "60000", DURABILITY: "disk" });
-    const alice = await signup(first.url);
-    const docId = await createDoc(first.url, alice);
-    const writer = connect(first.url, docId, alice.cookie);
-    const watcher = connect(first.url, docId, alice.cookie);
-    clients.push(writer, watcher);
-    await Promise.all([synced(writer.provider), synced(watcher.provider)]);
-    writer.text.insert(0, "a");
-    await waitFor(() => watcher.text.toString() === "a", "first edit relayed");
+    const { first, alice, docId, writer, watcher } = await twoEditors({ STORAGE_BUSY_TIMEOUT_MS: "60000", DURABILITY: "disk" });
 
     const lock = holdWriteLock(first.dataDir);
     // A server that waits for the lock on its event loop answers nothing until the lock goes:
@@ -129,15 +135,7 @@ describe.skipIf(onPostgres)("another program holding the database's write lock",
   }, 90_000);
 
   it("blocks no edit (DURABILITY=process): edits are journaled and relayed while the lock is held, and survive kill -9 before they reach the database", async () => {
-    const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "60000" });
-    const alice = await signup(first.url);
-    const docId = await createDoc(first.url, alice);
-    const writer = connect(first.url, docId, alice.cookie);
-    const watcher = connect(first.url, docId, alice.cookie);
-    clients.push(writer, watcher);
-    await Promise.all([synced(writer.provider), synced(watcher.provider)]);
-    writer.text.insert(0, "a");
-    await waitFor(() => watcher.text.toString() === "a", "first edit relayed");
+    const { first, alice, docId, writer, watcher } = await twoEditors({ STORAGE_BUSY_TIMEOUT_MS: "60000" });
     await waitFor(() => storedUpdates(first.dataDir, docId) > 0, "first edit folded into the database");
     const before = storedUpdates(first.dataDir, docId);
 
