@@ -6,6 +6,7 @@ import { api, createDoc, waitFor, type TestUser } from "./helpers.ts";
 import { meetingToken } from "./meetingHelpers.ts";
 import { signalJoin } from "./meetingSignal.ts";
 import { writeWav } from "./speech.ts";
+import type { MinutesView } from "@confer/shared";
 import type { MinutesWorld } from "./minutesHelpers.ts";
 
 /**
@@ -109,4 +110,18 @@ export async function deleteWhileRecording(world: MinutesWorld, live: { docId: s
   await waitFor(() => ended().length === recording, "the late files reported", 30_000);
   await world.double.webhooks.idle();
   return { recording, ended: ended() };
+}
+
+/** A new document of `host` with a recorded meeting that has ended and has its minutes. */
+export async function finishedMeeting(world: MinutesWorld, host: TestUser, guest: TestUser, tone: string, title: string) {
+  const url = world.server.url;
+  const kept = await recordedMeeting(world, host, guest, tone, title);
+  const ended = await api(url, "POST", `/api/meetings/${kept.meetingId}/end`, { cookie: host.cookie });
+  if (ended.status !== 200) throw new Error(`meeting not ended: ${ended.status} ${ended.text}`);
+  kept.leave();
+  const keptView = (await waitFor(async () => {
+    const v = (await api(url, "GET", `/api/meetings/${kept.meetingId}/minutes`, { cookie: host.cookie })).json as MinutesView;
+    return v.state === "done" ? v : undefined;
+  }, "the meeting's minutes", 60_000))!;
+  return { kept, keptView };
 }

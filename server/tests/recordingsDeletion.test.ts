@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MinutesView } from "@confer/shared";
 import { api, signup, tempDir, waitFor, type TestUser } from "./helpers.ts";
 import { startMinutesWorld, type MinutesWorld } from "./minutesHelpers.ts";
-import { deleteWhileRecording, filesUnder, recordedMeeting, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
+import { deleteWhileRecording, filesUnder, finishedMeeting, recordedMeeting, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
 
 /**
  * Deleting a document deletes what its meetings recorded: every file in RECORDINGS_DIR (each part of
@@ -44,13 +43,7 @@ afterAll(async () => {
 describe("deleting a document with recorded meetings (RECORDINGS_DIR)", () => {
   it("removes every recording file of its meetings, parts included, calls off their jobs, and leaves other documents' recordings served", async () => {
     // Another document's meeting, recorded and done: it must survive the deletion.
-    const kept = await recordedMeeting(world, olga, ed, tone, "Kept");
-    expect((await call("POST", `/api/meetings/${kept.meetingId}/end`, olga)).status).toBe(200);
-    kept.leave();
-    const keptView = (await waitFor(async () => {
-      const v = (await call("GET", `/api/meetings/${kept.meetingId}/minutes`, olga)).json as MinutesView;
-      return v.state === "done" ? v : undefined;
-    }, "the kept meeting's minutes", 60_000))!;
+    const { kept, keptView } = await finishedMeeting(world, olga, ed, tone, "Kept");
     const keptFiles = filesUnder(recordingsDir);
     expect(keptFiles.length).toBeGreaterThanOrEqual(2);
     expect(keptFiles.every((f) => f.startsWith(`${kept.meetingId}${path.sep}`))).toBe(true);

@@ -4,10 +4,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import S3rver from "s3rver";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import type { MinutesView } from "@confer/shared";
 import { api, signup, tempDir, waitFor, type TestUser } from "./helpers.ts";
 import { startMinutesWorld, type MinutesWorld } from "./minutesHelpers.ts";
-import { deleteWhileRecording, filesUnder, recordedMeeting, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
+import { deleteWhileRecording, filesUnder, finishedMeeting, recordedMeeting, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
 
 /**
  * Deleting a document whose meetings were recorded into an S3-compatible bucket (s3rver here):
@@ -67,13 +66,8 @@ afterAll(async () => {
 
 describe("deleting a document with meetings recorded into a bucket", () => {
   it("deletes every object of its meetings, parts included, and the download of the transcription under way; other documents' objects stay", async () => {
-    const kept = await recordedMeeting(world, olga, ed, tone, "Kept");
-    expect((await call("POST", `/api/meetings/${kept.meetingId}/end`, olga)).status).toBe(200);
-    kept.leave();
-    const keptView = (await waitFor(async () => {
-      const v = (await call("GET", `/api/meetings/${kept.meetingId}/minutes`, olga)).json as MinutesView;
-      return v.state === "done" ? v : undefined;
-    }, "the kept meeting's minutes", 60_000))!;
+    // Another document's meeting, recorded and done: it must survive the deletion.
+    const { kept, keptView } = await finishedMeeting(world, olga, ed, tone, "Kept");
     const keptObjects = await objectsOf(kept.meetingId);
     expect(keptObjects.length).toBeGreaterThanOrEqual(2);
 

@@ -30,8 +30,8 @@ async function serverOn(env: Record<string, string>, dataDir: string = tempDir()
   return { ...server, dataDir };
 }
 
-/** A server, a document on it, and two of its owner's pages in sync that have exchanged a first edit ("a"). */
-async function twoEditors(env: Record<string, string>) {
+/** A server, a document on it, and two of its owner's pages in sync that have exchanged `firstEdit` (if any). */
+async function twoEditors(env: Record<string, string>, firstEdit = "a") {
   const first = await serverOn(env);
   const alice = await signup(first.url);
   const docId = await createDoc(first.url, alice);
@@ -39,8 +39,10 @@ async function twoEditors(env: Record<string, string>) {
   const watcher = connect(first.url, docId, alice.cookie);
   clients.push(writer, watcher);
   await Promise.all([synced(writer.provider), synced(watcher.provider)]);
-  writer.text.insert(0, "a");
-  await waitFor(() => watcher.text.toString() === "a", "first edit relayed");
+  if (firstEdit) {
+    writer.text.insert(0, firstEdit);
+    await waitFor(() => watcher.text.toString() === firstEdit, "first edit relayed");
+  }
   return { first, alice, docId, writer, watcher };
 }
 
@@ -169,13 +171,7 @@ describe.skipIf(onPostgres)("another program holding the database's write lock",
 
   it("past STORAGE_BUSY_TIMEOUT_MS the document closes cleanly; the clients' edits are stored once they reconnect", async () => {
     // Durability "disk" waits for every commit; with "process" only a full journal would (UpdateJournal.test.ts).
-    const first = await serverOn({ STORAGE_BUSY_TIMEOUT_MS: "300", DURABILITY: "disk" });
-    const alice = await signup(first.url);
-    const docId = await createDoc(first.url, alice);
-    const writer = connect(first.url, docId, alice.cookie);
-    const watcher = connect(first.url, docId, alice.cookie);
-    clients.push(writer, watcher);
-    await Promise.all([synced(writer.provider), synced(watcher.provider)]);
+    const { first, alice, docId, writer, watcher } = await twoEditors({ STORAGE_BUSY_TIMEOUT_MS: "300", DURABILITY: "disk" }, "");
 
     const lock = holdWriteLock(first.dataDir);
     try {
