@@ -17,13 +17,10 @@ import type { Recorder } from "./Recorder.ts";
 import { chooseEngine, type EngineChoice } from "./engines/choose.ts";
 import { documentTerms } from "./engines/bias.ts";
 import type { Hints } from "./engines/types.ts";
-import { buildMinutes } from "./extract/minutes.ts";
-import { nsToMs, type SpeakerTrack } from "./extract/transcript.ts";
-import { llmExtraction } from "./llm.ts";
-import { meetingHeading, minutesBlocks } from "./document/blocks.ts";
+import { composeMinutes } from "./compose.ts";
 import { writeMinutes } from "./document/writeMinutes.ts";
 import { bodyText } from "./document/bodyText.ts";
-import { byPerson, minutesNotice, minutesView, recordingFile, secondsOf, speakersOf } from "./view.ts";
+import { byPerson, minutesNotice, minutesView, recordingFile, speakersOf } from "./view.ts";
 import { minutesNotFailed, recordingsUnreachable } from "./errors.ts";
 import { rotateParts } from "./rotation.ts";
 import { removeRecordings } from "./removeRecordings.ts";
@@ -352,30 +349,14 @@ export class MinutesService implements RecordingHooks {
     await this.recordings.setMinutes(meeting.id, { state: "writing", progress: 0, speakersDone: total, speakersTotal: total });
     await this.notify(meeting.id, true);
     const stays = (await this.deps.meetings.store.attendance([meeting.id])).get(meeting.id) ?? [];
-    const recs = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete");
-    const transcripts = await this.recordings.transcripts(meeting.id);
-    const names = await this.speakerNames(meeting, recs);
-    const tracks: SpeakerTrack[] = recs.map((r) => ({
-      speaker: { userId: r.userId, name: names.get(r.userId) ?? "Someone" },
-      startedAtMs: nsToMs(r.startedAtNs) ?? Date.parse(meeting.startedAt),
-      endedAtMs: nsToMs(r.endedAtNs),
-      segments: transcripts.get(r.egressId) ?? [],
-      file: recordingFile(r.filepath),
-      chain: r.trackSid,
-    }));
-    const input = { meeting, stays, tracks };
-    let minutes = buildMinutes(input);
-    const llm = this.deps.config.minutes.llm;
-    if (llm && minutes.transcript.length) {
-      const extraction = await llmExtraction(llm, minutes.transcript, minutes.attendees, this.log);
-      if (extraction) minutes = buildMinutes(input, extraction);
-    }
-    const blocks = minutesBlocks(minutes, {
+    const recordings = (await this.recordings.forMeeting(meeting.id)).filter((r) => r.state === "complete");
+    const record = { meeting, stays, recordings, transcripts: await this.recordings.transcripts(meeting.id), names: await this.speakerNames(meeting, recordings) };
+    const { minutes, blocks, heading } = await composeMinutes(record, {
       publicUrl: this.deps.config.publicUrl,
-      recordings: tracks.map((t, i) => ({ file: t.file!, speaker: t.speaker.name, speakerId: t.speaker.userId, startedAt: new Date(t.startedAtMs).toISOString(), seconds: secondsOf(recs[i]!) })),
+      llm: this.deps.config.minutes.llm,
       transcriptNote: this.engine.kind === "none" ? `No transcript: ${this.engine.why}` : undefined,
+      log: this.log,
     });
-    const heading = meetingHeading(minutes, meeting.startedBy.name);
     const written = await this.deps.collab.edit(meeting.docId, (doc) => writeMinutes(doc, meeting.id, blocks, heading));
     this.log.info({ meeting: meeting.id, doc: meeting.docId, written, lines: minutes.transcript.length }, written ? "minutes written" : "minutes were already in the document");
     const { transcript, actionItems, decisions, summary } = minutes;
