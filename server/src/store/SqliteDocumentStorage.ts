@@ -1,11 +1,12 @@
-import fs from "node:fs";
 import type SQLite from "better-sqlite3";
 import type { DB } from "./db.ts";
 import { isBusyError, JOURNAL_SIZE_LIMIT, now } from "./db.ts";
 import { WalKeeper } from "./WalKeeper.ts";
+import { WalFlusher } from "./WalFlusher.ts";
 import type { CommitInfo, DocumentStorage, StorageOptions, StorageStats, StoredState } from "./DocumentStorage.ts";
 import { Backoff, countCommit, type Job, type JobSpec } from "./groupCommit.ts";
-import { UpdateJournal, type JournalRecord } from "./UpdateJournal.ts";
+import type { UpdateJournal } from "./UpdateJournal.ts";
+import { openJournal, type JournalRecovery } from "./journalRecovery.ts";
 
 
 /** First and longest pause between attempts while another connection holds the write lock. */
@@ -26,15 +27,6 @@ const FOLD_BYTES = 1 << 20;
 const JOURNAL_MAX_BYTES = 64 << 20;
 /** Documents remembered as existing, at most (the set starts again past it). */
 const KNOWN_LIVE_MAX = 10_000;
-/** The next free log id: above every id stored, handed out, or folded into a snapshot. */
-const NEXT_ID_SQL = `SELECT max(
-  coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'doc_updates'), 0),
-  coalesce((SELECT max(id) FROM doc_updates), 0),
-  coalesce((SELECT max(upto_id) FROM doc_snapshots), 0)) + 1`;
-/** Folds a journal record left by a crash: not twice (same id), not into a deleted document or below its snapshot. */
-const REPLAY_SQL = `INSERT OR IGNORE INTO doc_updates (id, doc_id, data) SELECT @id, @doc, @data
-  WHERE EXISTS (SELECT 1 FROM documents WHERE id = @doc)
-  AND NOT EXISTS (SELECT 1 FROM doc_snapshots WHERE doc_id = @doc AND upto_id >= @id)`;
 
 /**
  * The SQLite storage's settings: the database file; whether appends go through the edit journal with
@@ -42,14 +34,6 @@ const REPLAY_SQL = `INSERT OR IGNORE INTO doc_updates (id, doc_id, data) SELECT 
  */
 export type SqliteStorageOptions = StorageOptions & { file: string; journal?: boolean; journalMaxBytes?: number };
 
-/** What the start found in the edit journal: appends acknowledged before a crash and folded now. */
-export interface JournalRecovery {
-  records: number;
-  /** Updates stored from them (a record folded before the crash is not stored again). */
-  updates: number;
-  /** A torn last write (interrupted by the crash, so never acknowledged), dropped. */
-  tornBytes: number;
-}
 
 /**
  * The SQLite document storage (the default): an append-only update log per document plus a
@@ -87,9 +71,8 @@ export class SqliteDocumentStorage implements DocumentStorage {
   private bytesSinceCheckpoint = 0;
   private lastCommitAt = 0;
   private lastCheckpointAt = performance.now();
-  private toFlush: { jobs: Job[]; results: number[] }[] = [];
-  private flushing: Promise<void> | undefined;
-  private logFd: number | undefined;
+  /** Durability "disk": acknowledges commits once the write-ahead log is flushed. */
+  private readonly flusher: WalFlusher | undefined;
   private closed = false;
   /** Durability "process" only. */
   private readonly journal: UpdateJournal | undefined;
@@ -169,11 +152,12 @@ export class SqliteDocumentStorage implements DocumentStorage {
       return results;
     });
     if (opts.durability === "process" && opts.journal !== false) {
-      const { journal, recovered } = openJournal(sqlite, `${opts.file}-edits`);
+      const { journal, recovered, nextId } = openJournal(sqlite, `${opts.file}-edits`);
       this.journal = journal;
       this.recovered = recovered;
-      this.nextId = sqlite.prepare(NEXT_ID_SQL).pluck().get() as number;
+      this.nextId = nextId;
     }
+    if (opts.durability === "disk") this.flusher = new WalFlusher(`${opts.file}-wal`, this.stats);
     this.keeper = new WalKeeper(opts.file, JOURNAL_SIZE_LIMIT);
     this.timer = setInterval(() => this.checkpointIfDue(), IDLE_CHECKPOINT_MS);
     this.timer.unref();
@@ -298,9 +282,9 @@ export class SqliteDocumentStorage implements DocumentStorage {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.flush();
-    while (this.flushing) await this.flushing;
+    await this.flusher?.settled();
     await this.keeper.close();
-    if (this.logFd !== undefined) fs.closeSync(this.logFd);
+    this.flusher?.close();
     // What could not be folded stays in the journal for the next start.
     this.journal?.close();
   }
@@ -359,7 +343,7 @@ export class SqliteDocumentStorage implements DocumentStorage {
     this.lastCommitAt = performance.now();
     // Everything journaled is committed now (a flush takes all that is pending).
     if (this.journal && !this.pending.some((j) => j.journaled)) this.journal.clear();
-    if (this.opts.durability === "disk") this.flushLog(jobs, results);
+    if (this.flusher) this.flusher.add(jobs, results);
     else jobs.forEach((j, i) => j.resolve(results[i]!));
     if (this.commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS || this.bytesSinceCheckpoint >= CHECKPOINT_AFTER_BYTES) this.checkpoint();
   }
@@ -398,31 +382,6 @@ export class SqliteDocumentStorage implements DocumentStorage {
     }, MAX_RETRY_MS);
   }
 
-  /** Durability "disk": acknowledges committed jobs once the log is flushed, one fdatasync at a time on the thread pool. */
-  private flushLog(jobs: Job[], results: number[]): void {
-    this.toFlush.push({ jobs, results });
-    this.flushing ??= this.flushLoop().finally(() => (this.flushing = undefined));
-  }
-
-  private async flushLoop(): Promise<void> {
-    while (this.toFlush.length) {
-      const batch = this.toFlush;
-      this.toFlush = [];
-      const started = performance.now();
-      let failure: unknown;
-      try {
-        this.logFd ??= fs.openSync(`${this.opts.file}-wal`, "r");
-        await new Promise<void>((resolve, reject) => fs.fdatasync(this.logFd!, (err) => (err ? reject(err) : resolve())));
-      } catch (err) {
-        failure = err;
-      }
-      const ms = performance.now() - started;
-      this.stats.flushes++;
-      this.stats.flushMaxMs = Math.max(this.stats.flushMaxMs, ms);
-      for (const { jobs, results } of batch) jobs.forEach((j, i) => (failure ? j.reject(failure) : j.resolve(results[i]!)));
-    }
-  }
-
   private checkpointIfDue(): void {
     const t = performance.now();
     if (this.commitsSinceCheckpoint > 0 && t - this.lastCommitAt >= IDLE_CHECKPOINT_MS) this.checkpoint();
@@ -445,22 +404,6 @@ export class SqliteDocumentStorage implements DocumentStorage {
 
 const toBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 const noop = () => undefined;
-
-/** Opens the edit journal and folds what a crash left in it into the database, then empties it. */
-function openJournal(sqlite: SQLite.Database, file: string): { journal: UpdateJournal; recovered: JournalRecovery } {
-  const { journal, left, tornBytes } = UpdateJournal.open(file);
-  let updates = 0;
-  if (left.length) {
-    const replay = sqlite.prepare<{ id: number; doc: string; data: Buffer }>(REPLAY_SQL);
-    sqlite
-      .transaction((records: JournalRecord[]) => {
-        for (const r of records) r.updates.forEach((u, i) => (updates += replay.run({ id: r.firstId + i, doc: r.docId, data: toBuffer(u) }).changes));
-      })
-      .immediate(left);
-  }
-  journal.clear();
-  return { journal, recovered: { records: left.length, updates, tornBytes } };
-}
 
 function assertNever(x: never): never {
   throw new Error(`unknown storage job ${JSON.stringify(x)}`);
