@@ -125,3 +125,9 @@ export async function finishedMeeting(world: MinutesWorld, host: TestUser, guest
   }, "the meeting's minutes", 60_000))!;
   return { kept, keptView };
 }
+
+/** The bytes of a meeting's first recording as a member gets them, or the status when it is not served. */
+export async function servedRecording(world: MinutesWorld, meetingId: string, view: MinutesView, member: TestUser): Promise<Buffer | number> {
+  const res = await fetch(`${world.server.url}/api/meetings/${meetingId}/recordings/${view.recordings![0]!.file}`, { headers: { cookie: member.cookie } });
+  return res.status === 200 ? Buffer.from(await res.arrayBuffer()) : res.status;
+}

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, signup, tempDir, waitFor, type TestUser } from "./helpers.ts";
 import { startMinutesWorld, type MinutesWorld } from "./minutesHelpers.ts";
-import { deleteWhileRecording, filesUnder, finishedMeeting, recordedMeeting, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
+import { deleteWhileRecording, filesUnder, finishedMeeting, recordedMeeting, servedRecording, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
 
 /**
  * Deleting a document deletes what its meetings recorded: every file in RECORDINGS_DIR (each part of
@@ -85,10 +85,7 @@ describe("deleting a document with recorded meetings (RECORDINGS_DIR)", () => {
     expect(filesUnder(recordingsDir)).toEqual(keptFiles);
 
     // The other document's recordings are still served.
-    const file = keptView.recordings![0]!.file;
-    const res = await fetch(`${url}/api/meetings/${kept.meetingId}/recordings/${file}`, { headers: { cookie: ed.cookie } });
-    expect(res.status).toBe(200);
-    expect(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(tone))).toBe(true);
+    expect(await servedRecording(world, kept.meetingId, keptView, ed)).toEqual(fs.readFileSync(tone));
   }, 120_000);
 
   it("a live meeting's egress that writes its file after the deletion leaves nothing behind", async () => {
