@@ -113,16 +113,19 @@ export class Connection {
       return;
     }
     this.unflushed++;
-    this.ws.send(message, () => {
-      this.unflushed--;
-      if (!this.onDrained.length) return;
-      const buffered = this.unflushed === 0 ? 0 : this.ws.bufferedAmount;
-      const due = this.onDrained.filter((w) => buffered <= w.below);
-      if (!due.length) return;
-      this.onDrained = this.onDrained.filter((w) => buffered > w.below);
-      for (const w of due) w.run();
-    });
+    this.ws.send(message, this.written);
   }
+
+  /** A frame was written out (one callback for every send: no closure per frame on the fan-out path). */
+  private readonly written = (): void => {
+    this.unflushed--;
+    if (!this.onDrained.length) return;
+    const buffered = this.unflushed === 0 ? 0 : this.ws.bufferedAmount;
+    const due = this.onDrained.filter((w) => buffered <= w.below);
+    if (!due.length) return;
+    this.onDrained = this.onDrained.filter((w) => buffered > w.below);
+    for (const w of due) w.run();
+  };
 
   /** Runs `run` once at most `below` bytes sent to this connection are still waiting to be written. */
   whenDrained(below: number, run: () => void): void {

@@ -21,6 +21,9 @@ export type Forwarded = { type: "awareness"; update: Uint8Array } | { type: "que
  * sharing encodings between requests and holding answers back from connections that are not reading.
  */
 export class RoomSync {
+  /** How far the document has each client's changes (made once: it runs for every update). */
+  private readonly stateOf = (client: number): number => Y.getState(this.doc.store, client);
+
   constructor(
     private readonly doc: Y.Doc,
     private readonly log: RoomLog,
@@ -61,7 +64,7 @@ export class RoomSync {
       if (update.length > 2) conn.refused(conn.outdated ? "update from an outdated client" : "update from a read-only connection");
       return undefined;
     }
-    const problem = validateUpdate(update, (client) => Y.getState(this.doc.store, client));
+    const problem = validateUpdate(update, this.stateOf);
     if (problem === MISSING_DEPENDENCIES) return this.unfounded(conn);
     if (problem) {
       conn.refused(problem);

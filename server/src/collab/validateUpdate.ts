@@ -21,28 +21,17 @@ export const MISSING_DEPENDENCIES = "update depends on changes the server does n
 export function validateUpdate(update: Uint8Array, stateOf?: StateOf): string | null {
   const d = decoding.createDecoder(update);
   const end = update.length;
-  const overrun = () => d.pos > end;
-  /** Per client, the clock up to which structs are present, in the document or earlier in this update. */
-  const present = new Map<number, number>();
-  const known = (client: number) => present.get(client) ?? stateOf?.(client) ?? 0;
-  /** References to other clients' changes not in the document: checked once the whole update is read. */
-  const later: number[] = [];
-  const reference = (client: number, clock: number, selfClient: number, selfClock: number): boolean => {
-    if (!stateOf) return true;
-    // Within one client, a struct can only refer to an earlier one (which the clock check makes present).
-    if (client === selfClient) return clock < selfClock;
-    if (clock >= stateOf(client)) later.push(client, clock);
-    return true;
-  };
+  // Plain state and module-level helpers, no closures: this runs for every update a room receives.
+  const c: Checking = { stateOf, present: undefined, later: undefined };
   try {
     const clients = decoding.readVarUint(d);
     for (let i = 0; i < clients; i++) {
-      if (overrun()) return "truncated update";
+      if (d.pos > end) return "truncated update";
       const structs = decoding.readVarUint(d);
       const client = decoding.readVarUint(d);
       let clock = decoding.readVarUint(d);
       for (let j = 0; j < structs; j++) {
-        if (overrun()) return "truncated update";
+        if (d.pos > end) return "truncated update";
         const info = decoding.readUint8(d);
         const ref = info & 0b11111;
         let length: number | string;
@@ -55,11 +44,11 @@ export function validateUpdate(update: Uint8Array, stateOf?: StateOf): string | 
           length = decoding.readVarUint(d); // GC
         } else {
           let linked = true;
-          if (info & 0x80) linked &&= reference(decoding.readVarUint(d), decoding.readVarUint(d), client, clock);
-          if (info & 0x40) linked &&= reference(decoding.readVarUint(d), decoding.readVarUint(d), client, clock);
+          if (info & 0x80) linked &&= reference(c, decoding.readVarUint(d), decoding.readVarUint(d), client, clock);
+          if (info & 0x40) linked &&= reference(c, decoding.readVarUint(d), decoding.readVarUint(d), client, clock);
           if ((info & 0xc0) === 0) {
             if (decoding.readVarUint(d) === 1) decoding.readVarString(d);
-            else linked &&= reference(decoding.readVarUint(d), decoding.readVarUint(d), client, clock);
+            else linked &&= reference(c, decoding.readVarUint(d), decoding.readVarUint(d), client, clock);
             if (info & 0x20) decoding.readVarString(d);
           }
           if (!linked) return "update refers to a later change of its own client";
@@ -68,9 +57,9 @@ export function validateUpdate(update: Uint8Array, stateOf?: StateOf): string | 
         }
         if (length < 1) return "empty struct in update";
         if (stateOf) {
-          const have = known(client);
+          const have = known(c, client);
           if (clock > have) return MISSING_DEPENDENCIES;
-          present.set(client, Math.max(have, clock + length));
+          (c.present ??= new Map()).set(client, Math.max(have, clock + length));
         }
         clock += length;
       }
@@ -78,22 +67,45 @@ export function validateUpdate(update: Uint8Array, stateOf?: StateOf): string | 
     // Delete set.
     const dsClients = decoding.readVarUint(d);
     for (let i = 0; i < dsClients; i++) {
-      if (overrun()) return "truncated delete set";
+      if (d.pos > end) return "truncated delete set";
       const client = decoding.readVarUint(d);
       const ranges = decoding.readVarUint(d);
       for (let j = 0; j < ranges; j++) {
-        if (overrun()) return "truncated delete set";
+        if (d.pos > end) return "truncated delete set";
         const clock = decoding.readVarUint(d);
         const len = decoding.readVarUint(d);
-        if (stateOf && len > 0 && clock + len > known(client)) return MISSING_DEPENDENCIES;
+        if (stateOf && len > 0 && clock + len > known(c, client)) return MISSING_DEPENDENCIES;
       }
     }
   } catch {
     return "malformed update";
   }
   if (d.pos !== end) return d.pos > end ? "truncated update" : "trailing bytes after update";
-  for (let i = 0; i < later.length; i += 2) if (later[i + 1]! >= known(later[i]!)) return MISSING_DEPENDENCIES;
+  const later = c.later;
+  if (later) for (let i = 0; i < later.length; i += 2) if (later[i + 1]! >= known(c, later[i]!)) return MISSING_DEPENDENCIES;
   return null;
+}
+
+/** What one validation has learnt so far. */
+interface Checking {
+  stateOf: StateOf | undefined;
+  /** Per client, the clock up to which structs are present, in the document or earlier in this update. */
+  present: Map<number, number> | undefined;
+  /** References to other clients' changes not in the document (client, clock pairs): checked once the whole update is read. */
+  later: number[] | undefined;
+}
+
+function known(c: Checking, client: number): number {
+  return c.present?.get(client) ?? c.stateOf?.(client) ?? 0;
+}
+
+/** Notes a reference from a struct at (selfClient, selfClock) to (client, clock); false when it cannot be valid. */
+function reference(c: Checking, client: number, clock: number, selfClient: number, selfClock: number): boolean {
+  if (!c.stateOf) return true;
+  // Within one client, a struct can only refer to an earlier one (which the clock check makes present).
+  if (client === selfClient) return clock < selfClock;
+  if (clock >= c.stateOf(client)) (c.later ??= []).push(client, clock);
+  return true;
 }
 
 /**
