@@ -1,4 +1,4 @@
-import { bytes, int, ms, pct, printTable, ratio } from "../lib/format.ts";
+import { bytes, int, ms, pct, printTable, ratio, spread, spreadMs, type Spread } from "../lib/format.ts";
 import { percentile } from "../lib/LatencyBook.ts";
 import { SERVER_TITLES, type LoadSample, type ServerKind } from "../lib/serverKinds.ts";
 import type { FanoutScenario } from "./fanout.ts";
@@ -39,23 +39,8 @@ export interface FanoutPooled {
   p99: Spread;
 }
 
-/** Median and range of one figure over runs. */
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
-
 /** Results of one scenario, by server. */
 export type FanoutResults = Partial<Record<ServerKind, FanoutPooled | { error: string }>>;
-
-/** Median, min and max of `values`. */
-export function spread(values: number[]): Spread {
-  const v = [...values].sort((a, b) => a - b);
-  if (!v.length) return { median: NaN, min: NaN, max: NaN };
-  const mid = v.length >> 1;
-  return { median: v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2, min: v[0]!, max: v[v.length - 1]! };
-}
 
 /** Pools several runs of one server. */
 export function pool(runs: FanoutResult[]): FanoutPooled {
@@ -115,7 +100,6 @@ export function pool(runs: FanoutResult[]): FanoutPooled {
   return { runs, pooled, p50: spread(runs.map((r) => r.p50)), p99: spread(runs.map((r) => r.p99)) };
 }
 
-const spreadMs = (s: Spread) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
 
 /** Prints one scenario's table, one column per server. */
 export function printFanout(sc: FanoutScenario, results: FanoutResults, reps: number): void {

@@ -35,3 +35,21 @@ export const ratio = (v: number | undefined) => (v === undefined || !Number.isFi
 
 /** A percentage. */
 export const pct = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? "–" : `${(v * 100).toFixed(0)}%`);
+
+/** Median and range of one figure over runs. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Median, min and max of `values`. */
+export function spread(values: number[]): Spread {
+  const v = [...values].sort((a, b) => a - b);
+  if (!v.length) return { median: NaN, min: NaN, max: NaN };
+  const mid = v.length >> 1;
+  return { median: v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2, min: v[0]!, max: v[v.length - 1]! };
+}
+
+/** "median (min–max)" in milliseconds. */
+export const spreadMs = (s: Spread) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
