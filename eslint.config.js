@@ -27,23 +27,9 @@ export default tseslint.config(
   { files: ["client/**"], rules: crossImport(["server"]) },
   // The rules of hooks (and the React Compiler's checks on purity, refs and effects) for the client.
   { files: ["client/**/*.{ts,tsx}"], ...reactHooks.configs.flat["recommended-latest"] },
-  // The compiler's stricter checks are errors where they have been fixed (the editor and the
-  // document page) and warnings elsewhere until those parts are brought in line.
+  // The compiler's stricter checks are errors in all of the client.
   {
     files: ["client/**/*.{ts,tsx}"],
-    rules: Object.fromEntries(["react-hooks/set-state-in-effect", "react-hooks/purity", "react-hooks/refs", "react-hooks/immutability"].map((r) => [r, "warn"])),
-  },
-  {
-    files: [
-      "client/src/editor/**",
-      "client/src/components/**",
-      "client/src/pages/DocPage.tsx",
-      "client/src/pages/DocTopBar.tsx",
-      "client/src/collab/usePresence.ts",
-      "client/src/collab/status.ts",
-      "client/src/collab/presenceColors.ts",
-      "client/src/meetings/**",
-    ],
     rules: Object.fromEntries(["react-hooks/set-state-in-effect", "react-hooks/purity", "react-hooks/refs", "react-hooks/immutability"].map((r) => [r, "error"])),
   },
   { files: ["server/**"], rules: crossImport(["client"]) },

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Me } from "@confer/shared";
 import { ApiRequestError, fetchMe } from "../api/index.ts";
 import { readLastMe, writeLastMe } from "./lastMe.ts";
@@ -30,27 +30,28 @@ const AuthContext = createContext<AuthContextValue | undefined>(undefined);
 
 /** Loads `/api/me` once and shares the answer with the whole app. */
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<AuthState>({ status: "loading" });
-  const [attempt, setAttempt] = useState(0);
+  // Signed out here while the server could not hear it: stay signed out (the server is told below).
+  const [state, setState] = useState<AuthState>(() => (logoutPending() ? { status: "signed-out" } : { status: "loading" }));
+  // The state as last shown, for the listeners and actions below (kept current after each render).
   const stateRef = useRef(state);
-  stateRef.current = state;
+  useLayoutEffect(() => {
+    stateRef.current = state;
+  }, [state]);
+  // The latest question to the server: only its answer counts.
+  const question = useRef<object>(undefined);
 
-  useEffect(() => {
-    let cancelled = false;
-    if (logoutPending()) {
-      // Signed out here while the server could not hear it: stay signed out, and tell it now.
-      setState({ status: "signed-out" });
-      void endServerSession();
-      return;
-    }
+  /** Asks the server who is signed in. */
+  const askServer = useCallback(() => {
+    const mine = {};
+    question.current = mine;
     fetchMe().then(
       (me) => {
-        if (cancelled) return;
+        if (mine !== question.current) return;
         writeLastMe(me);
         setState({ status: "signed-in", me, offline: false });
       },
       (err: unknown) => {
-        if (cancelled) return;
+        if (mine !== question.current) return;
         if (err instanceof ApiRequestError && err.status === 401) {
           // The session ended (expired, or signed out elsewhere). Offline copies stay: they may
           // hold unsynced edits, which sync once this person signs in again.
@@ -63,10 +64,23 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         else setState({ status: "error", message: err instanceof Error ? err.message : String(err) });
       },
     );
+  }, []);
+
+  /** Asks the server again, unless a sign-out here is still waiting for it: then stays signed out and tells it now. */
+  const askAgain = useCallback(() => {
+    if (!logoutPending()) return askServer();
+    question.current = undefined; // an answer still in flight is about the session being ended
+    setState({ status: "signed-out" });
+    void endServerSession();
+  }, [askServer]);
+
+  useEffect(() => {
+    if (logoutPending()) void endServerSession();
+    else askServer();
     return () => {
-      cancelled = true;
+      question.current = undefined;
     };
-  }, [attempt]);
+  }, [askServer]);
 
   // A sign-out the server has not confirmed is retried whenever the browser is back online.
   useEffect(() => {
@@ -82,9 +96,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () =>
       onTabMessage((message) => {
         if (message.type === "signed-out") setState({ status: "signed-out" });
-        else if (message.type === "signed-in" && stateRef.current.status !== "signed-in") setAttempt((n) => n + 1);
+        else if (message.type === "signed-in" && stateRef.current.status !== "signed-in") askAgain();
       }),
-    [],
+    [askAgain],
   );
 
   const signedIn = useCallback((me: Me) => {
@@ -108,8 +122,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const refresh = useCallback(() => setAttempt((n) => n + 1), []);
-  const value = useMemo(() => ({ state, signedIn, signOut, refresh }), [state, signedIn, signOut, refresh]);
+  const value = useMemo(() => ({ state, signedIn, signOut, refresh: askAgain }), [state, signedIn, signOut, askAgain]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

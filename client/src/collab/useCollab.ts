@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
@@ -78,13 +78,36 @@ export function wsOrigin(): string {
 const isReadOnlyRole = (role: Role) => roleRank(role) < roleRank("editor");
 
 /**
+ * Holds the session that is open now. The session's parts live outside React (a socket, an
+ * IndexedDB connection): the effect that opens and closes them publishes it here, and the
+ * component reads it with useSyncExternalStore.
+ */
+class SessionStore {
+  private session: CollabSession | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  readonly get = (): CollabSession | undefined => this.session;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  set(session: CollabSession | undefined): void {
+    this.session = session;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/**
  * Opens a document for collaboration: a Y.Doc kept on this device (IndexedDB) and synced with the
  * server (y-websocket), with the connection's state in words. `startOffline` says the server was
  * already unreachable, so the page says "Offline" at once rather than "Connecting…". `knownRole` is
  * the role the page read from the server's metadata, when it could.
  */
 export function useCollab(docId: string, me: Me, enabled: boolean, startOffline: boolean, knownRole?: Role): CollabState {
-  const [session, setSession] = useState<CollabSession>();
+  const [sessions] = useState(() => new SessionStore());
+  const session = useSyncExternalStore(sessions.subscribe, sessions.get);
   const [socket, setSocket] = useState<"connecting" | "connected" | "disconnected">("connecting");
   const [synced, setSynced] = useState(false);
   const [everConnected, setEverConnected] = useState(false);
@@ -238,7 +261,7 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
     provider.on("status", onStatus);
     provider.on("sync", onSync);
     provider.on("connection-close", onClose);
-    setSession({ ydoc, provider, persistence, onMeetingNotice });
+    sessions.set({ ydoc, provider, persistence, onMeetingNotice });
 
     return () => {
       disposed = true;
@@ -253,14 +276,14 @@ export function useCollab(docId: string, me: Me, enabled: boolean, startOffline:
       provider.destroy();
       if (!forgotten) void persistence.destroy();
       ydoc.destroy();
-      setSession(undefined);
+      sessions.set(undefined);
       setSynced(false);
       setSocket("connecting");
       setLocalLoaded(false);
       setAccess(undefined);
       setCheckedRole(undefined);
     };
-  }, [docId, me.id, me.name, me.company, me.color, enabled]);
+  }, [sessions, docId, me.id, me.name, me.company, me.color, enabled]);
 
   // The live notice wins (it follows role changes), then what the server said, then this device's memory.
   const fromServer = access?.role ?? knownRole ?? checkedRole;

@@ -29,22 +29,41 @@ export function DocsPage() {
   const [actionError, setActionError] = useState<string>();
   const [creating, setCreating] = useState(false);
 
-  const load = useCallback(async () => {
+  /** Reads the list from the server; what to show next, or undefined when the session has ended. */
+  const readList = useCallback(async (): Promise<ListState | undefined> => {
     try {
       const docs = await listDocs();
       rememberDocList(me.id, docs);
-      setList({ status: "ready", docs });
+      return { status: "ready", docs };
     } catch (err) {
-      if (err instanceof ApiRequestError && err.status === 401) return refresh();
+      if (err instanceof ApiRequestError && err.status === 401) {
+        refresh();
+        return undefined;
+      }
       const last = err instanceof ApiRequestError && err.isNetwork ? lastKnownDocList(me.id) : undefined;
-      setList(last ? { status: "stale", ...last } : { status: "error", message: messageOf(err) });
+      return last ? { status: "stale", ...last } : { status: "error", message: messageOf(err) };
     }
   }, [refresh, me.id]);
 
+  const load = async () => {
+    const next = await readList();
+    if (next) setList(next);
+  };
+
   useEffect(() => {
     document.title = "Documents — Confer";
-    void load();
-  }, [load]);
+  }, []);
+
+  // The first read; an answer that arrives after the page has gone (or the person changed) is dropped.
+  useEffect(() => {
+    let current = true;
+    void readList().then((next) => {
+      if (current && next) setList(next);
+    });
+    return () => {
+      current = false;
+    };
+  }, [readList]);
 
   const onCreate = async () => {
     setCreating(true);

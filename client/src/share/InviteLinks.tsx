@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { Ban } from "lucide-react";
 import type { Invite, InviteCreated, Role } from "@confer/shared";
 import { listInvites, messageOf, revokeInvite } from "../api/index.ts";
@@ -24,17 +24,29 @@ export function InviteLinks({ docId, ownRole, refreshKey, onChanged }: InviteLin
   const [created, setCreated] = useState<InviteCreated>();
   const [error, setError] = useState<string>();
 
-  const load = useCallback(async () => {
+  const load = async () => {
     try {
       setInvites(await listInvites(docId));
     } catch (err) {
       setError(messageOf(err));
     }
-  }, [docId]);
+  };
 
+  // Read again whenever the member list changes; an answer for a link list no longer shown is dropped.
   useEffect(() => {
-    void load();
-  }, [load, refreshKey]);
+    let current = true;
+    listInvites(docId).then(
+      (list) => {
+        if (current) setInvites(list);
+      },
+      (err: unknown) => {
+        if (current) setError(messageOf(err));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [docId, refreshKey]);
 
   const onRevoke = async (invite: Invite) => {
     setError(undefined);

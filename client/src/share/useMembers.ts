@@ -20,16 +20,19 @@ export function useMembers(docId: string, enabled: boolean, pollMs: number | und
   const [error, setError] = useState<string>();
   const seq = useRef(0);
 
-  const reload = useCallback(async () => {
+  const reload = useCallback(() => {
     const mine = ++seq.current;
-    try {
-      const list = await listMembers(docId);
-      if (mine !== seq.current) return;
-      setMembers(list);
-      setError(undefined);
-    } catch (err) {
-      if (mine === seq.current) setError(messageOf(err));
-    }
+    // State changes only when the answer arrives, so the effect below can start a read.
+    return listMembers(docId).then(
+      (list) => {
+        if (mine !== seq.current) return;
+        setMembers(list);
+        setError(undefined);
+      },
+      (err: unknown) => {
+        if (mine === seq.current) setError(messageOf(err));
+      },
+    );
   }, [docId]);
 
   useEffect(() => {
