@@ -63,6 +63,11 @@ export function filesUnder(dir: string, under = ""): string[] {
     .sort();
 }
 
+/** The temporary files under DATA_DIR/tmp (downloads, the engine's work), without the scratch directories' owner marks. */
+export function scratchFiles(dataDir: string): string[] {
+  return filesUnder(path.join(dataDir, "tmp")).filter((f) => path.basename(f) !== "alive");
+}
+
 /** Two seconds of a tone, as a WAV file (the double's egress copies it as each recording). */
 export function toneFile(dir: string): string {
   const file = path.join(dir, "tone.wav");

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { LiveKitDouble } from "@confer/livekit-double";
@@ -48,12 +49,23 @@ describe("a server killed during transcription", () => {
     const minutesState = async () => ((await api(server.url, "GET", `/api/meetings/${meetingId}/minutes`, { cookie: olga.cookie })).json as MinutesView).state;
     await waitFor(async () => (await minutesState()) === "transcribing", "transcription under way", 30_000);
 
+    // The engine works in the process' scratch directory under DATA_DIR/tmp, which the kill leaves behind.
+    const tmp = path.join(dataDir, "tmp");
+    await waitFor(() => fs.readdirSync(tmp).some((run) => fs.readdirSync(path.join(tmp, run)).some((f) => f.startsWith("confer-asr-"))), "the engine's work directory");
+    const [killedRun] = fs.readdirSync(tmp);
     server.child.kill("SIGKILL");
     await new Promise((r) => server.child.once("exit", r));
     join.close();
     editor.destroy();
+    expect(fs.readdirSync(tmp)).toEqual([killedRun]);
 
     server = await start();
+    // Starting, the new process removes the dead one's files at once (its pid is gone from this machine) and says so.
+    const sweptLine = await waitFor(() => server.output().split("\n").find((l) => l.includes("temporary files left by processes that are gone removed")), "the sweep's log line");
+    expect(JSON.parse(sweptLine!)).toMatchObject({ removed: 1, bytes: expect.any(Number) });
+    expect(JSON.parse(sweptLine!).bytes).toBeGreaterThan(0);
+    expect(fs.readdirSync(tmp)).not.toContain(killedRun);
+    expect(fs.readdirSync(tmp)).toHaveLength(1);
     const view = await waitFor(
       async () => {
         const v = (await api(server.url, "GET", `/api/meetings/${meetingId}/minutes`, { cookie: olga.cookie })).json as MinutesView;

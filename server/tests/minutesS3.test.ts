@@ -8,6 +8,7 @@ import type { TrackEgressRequest } from "@livekit/protocol";
 import type { MinutesView } from "@confer/shared";
 import { api, connect, createDoc, signup, synced, tempDir, waitFor, type TestUser } from "./helpers.ts";
 import { meetingToken } from "./meetingHelpers.ts";
+import { scratchFiles } from "./deletionHelpers.ts";
 import { signalJoin } from "./meetingSignal.ts";
 import { S3Storage } from "../src/minutes/storage/S3Storage.ts";
 import { PermanentJobError } from "../src/minutes/JobQueue.ts";
@@ -136,7 +137,7 @@ describe("recordings in an S3-compatible bucket", () => {
     expect(ended.map((f) => f.filename).sort()).toEqual(keys);
     expect(ended.every((f) => f.location === `${endpoint}/${BUCKET}/${f.filename}`)).toBe(true);
     expect(fs.existsSync(path.join(world.dataDir, "recordings", meetingId))).toBe(false);
-    expect(fs.readdirSync(path.join(world.dataDir, "tmp"))).toEqual([]);
+    expect(scratchFiles(world.dataDir)).toEqual([]);
     file = view.recordings![0]!.file;
     key = keys.find((k) => k.endsWith(`/${file}`))!;
     expect(key).toBeDefined();
@@ -189,7 +190,7 @@ describe("recordings in an S3-compatible bucket", () => {
   it("a recording is downloaded for transcription only up to a bound, and the temporary file is always removed", async () => {
     const stored = await objectBytes(key);
     const tmp = path.join(world.dataDir, "tmp");
-    const storage = (max: number) => new S3Storage(world.server.services.config.minutes.s3!, world.dataDir, createLogger("silent"), max);
+    const storage = (max: number) => new S3Storage(world.server.services.config.minutes.s3!, tmp, createLogger("silent"), max);
     const location = `s3://${BUCKET}/${key}`;
     const seen = await storage(stored.length).withLocalFile(location, new AbortController().signal, async (local) => {
       expect(path.dirname(local)).toBe(tmp);
@@ -199,7 +200,7 @@ describe("recordings in an S3-compatible bucket", () => {
     await expect(storage(stored.length - 1).withLocalFile(location, new AbortController().signal, async () => "used")).rejects.toThrow(/too large to transcribe/);
     await expect(storage(stored.length - 1).withLocalFile(location, new AbortController().signal, async () => "used")).rejects.toBeInstanceOf(PermanentJobError);
     await expect(storage(stored.length).withLocalFile(location, new AbortController().signal, async () => Promise.reject(new Error("engine crashed")))).rejects.toThrow("engine crashed");
-    expect(fs.readdirSync(tmp)).toEqual([]);
+    expect(scratchFiles(world.dataDir)).toEqual([]);
   });
 
   it("with the bucket unreachable, a member is told so (503), not given a broken file", async () => {

@@ -6,7 +6,7 @@ import S3rver from "s3rver";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { api, signup, tempDir, waitFor, type TestUser } from "./helpers.ts";
 import { startMinutesWorld, type MinutesWorld } from "./minutesHelpers.ts";
-import { deleteWhileRecording, filesUnder, finishedMeeting, recordedMeeting, servedRecording, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
+import { deleteWhileRecording, finishedMeeting, recordedMeeting, scratchFiles, servedRecording, startTranscriptionStub, toneFile, type TranscriptionStub } from "./deletionHelpers.ts";
 
 /**
  * Deleting a document whose meetings were recorded into an S3-compatible bucket (s3rver here):
@@ -77,8 +77,7 @@ describe("deleting a document with meetings recorded into a bucket", () => {
     const store = world.server.services.minutes.recordings;
     await waitFor(async () => (await store.forMeeting(gone.meetingId)).filter((r) => r.follows && r.state === "complete").length >= 2, "parts of the microphones", 30_000);
     await waitFor(() => stub.waiting.size === 1, "a transcription under way", 30_000);
-    const tmp = path.join(world.dataDir, "tmp");
-    expect(filesUnder(tmp)).toHaveLength(1);
+    expect(scratchFiles(world.dataDir)).toHaveLength(1);
     expect((await call("POST", `/api/meetings/${gone.meetingId}/end`, olga)).status).toBe(200);
     gone.leave();
     await waitFor(async () => (await store.forMeeting(gone.meetingId)).every((r) => r.state !== "active"), "every recording uploaded", 30_000);
@@ -93,10 +92,10 @@ describe("deleting a document with meetings recorded into a bucket", () => {
     expect(await objectsOf()).toEqual(keptObjects);
     expect(await store.forMeeting(gone.meetingId)).toEqual([]);
     await waitFor(() => stub.abandoned === 1, "the transcription under way called off");
-    await waitFor(() => filesUnder(tmp).length === 0, "its download removed");
+    await waitFor(() => scratchFiles(world.dataDir).length === 0, "its download removed");
     stub.hold = false;
     await world.server.services.minutes.queue.idle();
-    expect(filesUnder(tmp)).toEqual([]);
+    expect(scratchFiles(world.dataDir)).toEqual([]);
 
     expect(await servedRecording(world, kept.meetingId, keptView, ed)).toEqual(fs.readFileSync(tone));
   }, 120_000);

@@ -26,6 +26,7 @@ import { rotateParts } from "./rotation.ts";
 import { removeRecordings } from "./removeRecordings.ts";
 import type { RecordingStorage } from "./storage/RecordingStorage.ts";
 import { DirectoryStorage } from "./storage/DirectoryStorage.ts";
+import { ScratchSpace } from "./ScratchSpace.ts";
 
 /** What the minutes service is built from. */
 export interface MinutesDeps {
@@ -67,6 +68,8 @@ export class MinutesService implements RecordingHooks {
   /** Where recordings are: RECORDINGS_DIR, or the bucket once `init` has loaded its client. */
   private storage: RecordingStorage;
   private engine: EngineChoice;
+  /** This process' temporary files (downloaded recordings, the engine's work); what dead processes left is swept at start. */
+  private readonly scratch: ScratchSpace;
   private readonly lastNotice = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
   private rotator: NodeJS.Timeout | undefined;
@@ -88,7 +91,8 @@ export class MinutesService implements RecordingHooks {
       }),
       failed: async () => undefined,
     });
-    this.engine = chooseEngine(deps.config.minutes);
+    this.scratch = new ScratchSpace(deps.config.dataDir, this.log);
+    this.engine = chooseEngine(deps.config.minutes, this.scratch.dir);
     this.storage = new DirectoryStorage(deps.config.minutes.recordingsDir);
   }
 
@@ -97,7 +101,7 @@ export class MinutesService implements RecordingHooks {
     const s3 = this.deps.config.minutes.s3;
     if (s3 && this.storage instanceof DirectoryStorage) {
       const { S3Storage } = await import("./storage/S3Storage.ts");
-      this.storage = new S3Storage(s3, this.deps.config.dataDir, this.log, undefined, this.storage);
+      this.storage = new S3Storage(s3, this.scratch.dir, this.log, undefined, this.storage);
       this.log.info({ bucket: s3.bucket, endpoint: s3.endpoint, prefix: s3.prefix }, "recordings go to a bucket");
     }
     const rooms = this.deps.meetings.livekit;
@@ -109,8 +113,12 @@ export class MinutesService implements RecordingHooks {
     if (this.engine.kind === "none") this.log.warn(this.engine.why);
   }
 
-  /** Starts the job queue (jobs interrupted by a restart run again), and the sweep for lost `egress_ended`. */
+  /**
+   * Sweeps the temporary files of processes that are gone, then starts the job queue (jobs
+   * interrupted by a restart run again), and the sweep for lost `egress_ended`.
+   */
   async start(): Promise<void> {
+    await this.scratch.start();
     await this.queue.start();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref();
@@ -124,6 +132,7 @@ export class MinutesService implements RecordingHooks {
     clearInterval(this.rotator);
     await this.rotating;
     await this.queue.stop();
+    await this.scratch.stop();
   }
 
   /** Cuts the recordings of live meetings into parts (see rotateParts); one pass at a time per process. */

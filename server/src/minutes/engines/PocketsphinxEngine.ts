@@ -85,6 +85,7 @@ export class PocketsphinxEngine implements TranscriptionEngine {
   }
 
   async transcribe(file: string, hints: Hints, onProgress: OnProgress, signal?: AbortSignal): Promise<Segment[]> {
+    if (this.opts.workDir) fs.mkdirSync(this.opts.workDir, { recursive: true });
     const dir = fs.mkdtempSync(path.join(this.opts.workDir ?? os.tmpdir(), "confer-asr-"));
     try {
       const wav = path.join(dir, "audio.wav");

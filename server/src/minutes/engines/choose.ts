@@ -8,10 +8,11 @@ export type EngineChoice = { kind: "engine"; engine: TranscriptionEngine } | { k
 
 /**
  * An OpenAI-compatible endpoint when TRANSCRIBE_URL is set; otherwise the offline engine when
- * pocketsphinx is installed; otherwise none (minutes are written without a transcript).
+ * pocketsphinx is installed (its work directories under `workDir`, else the system's temporary
+ * directory); otherwise none (minutes are written without a transcript).
  */
-export function chooseEngine(settings: Pick<MinutesSettings, "transcribe">): EngineChoice {
+export function chooseEngine(settings: Pick<MinutesSettings, "transcribe">, workDir?: string): EngineChoice {
   if (settings.transcribe) return { kind: "engine", engine: new OpenAiEngine(settings.transcribe) };
-  if (pocketsphinxAvailable()) return { kind: "engine", engine: new PocketsphinxEngine({ bias: true }) };
+  if (pocketsphinxAvailable()) return { kind: "engine", engine: new PocketsphinxEngine({ bias: true, workDir }) };
   return { kind: "none", why: "this server has no transcription engine (install pocketsphinx, pocketsphinx-en-us and ffmpeg, or set TRANSCRIBE_URL)." };
 }

@@ -23,11 +23,11 @@ const SCHEME = "s3://";
  */
 export class S3Storage implements RecordingStorage {
   private readonly client: S3Client;
-  private readonly tmpDir: string;
 
   constructor(
     private readonly s3: RecordingsS3Settings,
-    dataDir: string,
+    /** Where recordings are downloaded to for transcription: the process' scratch directory (ScratchSpace). */
+    private readonly tmpDir: string,
     private readonly log: Logger,
     /** The largest object downloaded for transcription. */
     private readonly maxBytes = MAX_RECORDING_BYTES,
@@ -41,7 +41,6 @@ export class S3Storage implements RecordingStorage {
       credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secret },
       maxAttempts: 3,
     });
-    this.tmpDir = path.join(dataDir, "tmp");
   }
 
   /** The object key `<prefix><meeting>/<track>-<n>.ogg`: meeting ids and track sids are checked by the recorder. */
